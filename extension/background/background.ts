@@ -1,0 +1,146 @@
+// The router: content-script ports in, panel ports out, keyed by tab id, so one tab's traffic
+// never reaches another tab's panel. Each tab keeps a bounded backlog (./backlog.ts) mirrored
+// into storage.session, so a DevTools panel opened late sees everything since the page
+// loaded, and a stopped MV3 service worker (or Firefox event page) comes back with it.
+// A batch is acked to its relay only after it is in storage: until then the relay keeps it
+// and resends it after a reconnect; duplicates are dropped by (doc, seq).
+import browser, { type Runtime } from "webextension-polyfill";
+import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
+import { appendBatch, clearTab, eventsSince, newTab, type Chunk, type TabLog, type TabMeta } from "./backlog.ts";
+import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
+
+const tabs = new Map<number, TabLog>();
+const panels = new Map<number, Set<Runtime.Port>>();
+const store = browser.storage.session;
+
+const tabKey = (tabId: number) => `tab:${tabId}`;
+const chunkKey = (tabId: number, start: number) => `chunk:${tabId}:${start}`;
+
+// Restore once per worker start; every handler waits for it. Listeners are registered
+// synchronously below so the worker is woken for them.
+const ready: Promise<void> = (async () => {
+  try {
+    const all = (await store.get(null)) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(all)) {
+      if (!k.startsWith("tab:")) continue;
+      const meta = v as TabMeta;
+      const chunks: Chunk[] = [];
+      for (const start of meta.chunks) {
+        const c = all[chunkKey(meta.tabId, start)] as Chunk | undefined;
+        if (c) chunks.push(c);
+      }
+      tabs.set(meta.tabId, { meta, chunks });
+    }
+  } catch (e) {
+    console.warn("socket-scope: could not restore the backlog", e);
+  }
+})();
+
+// One queue for every mutation: storage writes land in the order the events were numbered.
+let queue: Promise<unknown> = ready;
+function serial<T>(f: () => Promise<T> | T): Promise<T> {
+  const p = queue.then(f);
+  queue = p.catch((e: unknown) => console.warn("socket-scope:", e));
+  return p;
+}
+
+function tab(tabId: number): TabLog {
+  let t = tabs.get(tabId);
+  if (!t) tabs.set(tabId, (t = newTab(tabId)));
+  return t;
+}
+
+async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<void> {
+  const id = t.meta.tabId;
+  const set: Record<string, unknown> = { [tabKey(id)]: t.meta };
+  for (const c of added) set[chunkKey(id, c.start)] = c;
+  try {
+    if (removed.length) await store.remove(removed.map((c) => chunkKey(id, c.start)));
+    await store.set(set);
+  } catch (e) {
+    // Quota: shed this tab's oldest half and keep going; the panel shows the count as dropped.
+    const shed = t.chunks.splice(0, Math.max(1, Math.floor(t.chunks.length / 2)));
+    for (const c of shed) {
+      t.meta.dropped += c.events.length;
+      t.meta.bytes -= c.bytes;
+    }
+    t.meta.first = t.chunks.length ? t.chunks[0]!.start : t.meta.next;
+    t.meta.chunks = t.chunks.map((c) => c.start);
+    await store.remove(shed.map((c) => chunkKey(id, c.start))).catch(() => {});
+    await store.set({ [tabKey(id)]: t.meta }).catch(() => {});
+    console.warn("socket-scope: storage.session full, dropped", shed.length, "chunks", e);
+  }
+}
+
+function broadcast(tabId: number, msg: EventsMsg): void {
+  for (const p of panels.get(tabId) ?? []) {
+    try {
+      p.postMessage(msg);
+    } catch {
+      /* the panel went away; onDisconnect removes it */
+    }
+  }
+}
+
+function onBatch(port: Runtime.Port, m: BatchMsg): void {
+  const tabId = port.sender?.tab?.id;
+  if (tabId === undefined || tabId < 0 || !m || m.kind !== "batch" || !Array.isArray(m.events)) return;
+  const frameId = port.sender?.frameId ?? 0;
+  void serial(async () => {
+    const t = tab(tabId);
+    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, m.events, Number(m.dropped) || 0);
+    if (r.kind === "appended") {
+      await persist(t, [r.chunk], [...(r.reset ?? []), ...r.evicted]);
+      broadcast(tabId, { kind: "events", tabId, start: r.chunk.start, events: r.chunk.events, dropped: t.meta.dropped });
+    }
+    try {
+      port.postMessage({ kind: "ack", seq: m.seq });
+    } catch {
+      /* relay gone (page closed); nothing to ack */
+    }
+  });
+}
+
+function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
+  if (!m || typeof m !== "object") return;
+  void serial(async () => {
+    if (m.kind === "subscribe" && typeof m.tabId === "number") {
+      for (const set of panels.values()) set.delete(port);
+      let set = panels.get(m.tabId);
+      if (!set) panels.set(m.tabId, (set = new Set()));
+      set.add(port);
+      const t = tab(m.tabId);
+      const { start, events, missed } = eventsSince(t, typeof m.since === "number" ? m.since : 0);
+      port.postMessage({ kind: "events", tabId: m.tabId, start, events, dropped: t.meta.dropped, missed } satisfies EventsMsg);
+    } else if (m.kind === "list-tabs") {
+      const list: TabsMsg["tabs"] = [...tabs.values()].map((t) => ({ tabId: t.meta.tabId, url: t.meta.url, events: t.meta.next - t.meta.first }));
+      port.postMessage({ kind: "tabs", tabs: list } satisfies TabsMsg);
+    } else if (m.kind === "clear" && typeof m.tabId === "number") {
+      const t = tabs.get(m.tabId);
+      if (t) await persist(t, [], clearTab(t));
+    }
+  });
+}
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === CONTENT_PORT) {
+    port.onMessage.addListener((m: unknown) => onBatch(port, m as BatchMsg));
+  } else if (port.name === PANEL_PORT) {
+    port.onMessage.addListener((m: unknown) => onPanelMessage(port, m as PanelToBackground));
+    port.onDisconnect.addListener(() => {
+      for (const [id, set] of panels) {
+        set.delete(port);
+        if (!set.size) panels.delete(id);
+      }
+    });
+  }
+});
+
+browser.tabs.onRemoved.addListener((tabId) => {
+  void serial(async () => {
+    const t = tabs.get(tabId);
+    if (!t) return;
+    tabs.delete(tabId);
+    await store.remove([tabKey(tabId), ...t.meta.chunks.map((s) => chunkKey(tabId, s))]).catch(() => {});
+  });
+});

@@ -1,0 +1,132 @@
+// Per-tab bounded backlog, pure data (no browser APIs) so its rules are easy to follow and test.
+// Events are numbered per tab (`next` only grows), stored in chunks (one per relayed batch),
+// evicted oldest-chunk-first when the tab exceeds its cap, and reset by a top-frame navigation.
+import type { CaptureEvent } from "../../protocol/capture.ts";
+
+export const MAX_EVENTS_PER_TAB = 20_000;
+export const MAX_BYTES_PER_TAB = 3 * 1024 * 1024;
+/** How many document ids a tab remembers for duplicate detection. */
+const MAX_DOCS = 64;
+
+export interface Chunk {
+  /** Index of events[0] within the tab. */
+  start: number;
+  events: CaptureEvent[];
+  bytes: number;
+}
+
+/** Everything about a tab except its chunks' events (what `tab:<id>` holds in storage). */
+export interface TabMeta {
+  tabId: number;
+  /** Index of the first event still held (or `next` when empty). */
+  first: number;
+  /** Index the next event will get. */
+  next: number;
+  /** Events evicted by the cap since the current top-level page began. */
+  dropped: number;
+  bytes: number;
+  /** URL of the top frame's current document. */
+  url: string;
+  /** Last stored batch seq per document; -1 = the document belongs to a page navigated away from. */
+  docs: Record<string, number>;
+  /** Chunk starts, oldest first (storage keys `chunk:<tab>:<start>`). */
+  chunks: number[];
+}
+
+export interface TabLog {
+  meta: TabMeta;
+  chunks: Chunk[];
+}
+
+export function newTab(tabId: number, next = 0): TabLog {
+  return { meta: { tabId, first: next, next, dropped: 0, bytes: 0, url: "", docs: {}, chunks: [] }, chunks: [] };
+}
+
+export function eventBytes(e: CaptureEvent): number {
+  return JSON.stringify(e).length;
+}
+
+export type AppendResult =
+  | { kind: "duplicate" }
+  | { kind: "stale" }
+  | {
+      kind: "appended";
+      chunk: Chunk;
+      /** Chunks evicted (their storage keys must go). */
+      evicted: Chunk[];
+      /** A top-frame navigation cleared the previous page's chunks first. */
+      reset: Chunk[] | null;
+    };
+
+/**
+ * Appends one relayed batch of one document. `frameId` is the sender's frame (0 = top).
+ * Returns what changed so the caller can mirror it into storage and to panels.
+ */
+export function appendBatch(
+  tab: TabLog,
+  doc: string,
+  seq: number,
+  frameId: number,
+  events: CaptureEvent[],
+  relayDropped = 0,
+): AppendResult {
+  const m = tab.meta;
+  const last = m.docs[doc];
+  if (last === -1) return { kind: "stale" };
+  if (last !== undefined && seq <= last) return { kind: "duplicate" };
+  let reset: Chunk[] | null = null;
+  const nav = frameId === 0 && last === undefined ? events.find((e) => e.type === "page") : undefined;
+  if (nav && nav.type === "page") {
+    reset = tab.chunks;
+    tab.chunks = [];
+    for (const d of Object.keys(m.docs)) m.docs[d] = -1;
+    m.first = m.next;
+    m.bytes = 0;
+    m.dropped = 0;
+    m.url = nav.url;
+  }
+  m.docs[doc] = seq;
+  const keys = Object.keys(m.docs);
+  if (keys.length > MAX_DOCS) for (const k of keys.slice(0, keys.length - MAX_DOCS)) delete m.docs[k];
+  m.dropped += relayDropped;
+  const stamped = events.map((e) => (e.frameId === frameId ? e : { ...e, frameId }));
+  let bytes = 0;
+  for (const e of stamped) bytes += eventBytes(e);
+  const chunk: Chunk = { start: m.next, events: stamped, bytes };
+  m.next += stamped.length;
+  tab.chunks.push(chunk);
+  m.bytes += bytes;
+  const evicted: Chunk[] = [];
+  while (tab.chunks.length > 1 && (m.bytes > MAX_BYTES_PER_TAB || m.next - tab.chunks[0]!.start > MAX_EVENTS_PER_TAB)) {
+    const old = tab.chunks.shift()!;
+    evicted.push(old);
+    m.bytes -= old.bytes;
+    m.dropped += old.events.length;
+  }
+  m.first = tab.chunks.length ? tab.chunks[0]!.start : m.next;
+  m.chunks = tab.chunks.map((c) => c.start);
+  return { kind: "appended", chunk, evicted, reset };
+}
+
+/** Events with index ≥ since, and how many the caller asked for that are gone. */
+export function eventsSince(tab: TabLog, since: number): { start: number; events: CaptureEvent[]; missed: number } {
+  const from = Math.max(since, tab.meta.first);
+  const events: CaptureEvent[] = [];
+  for (const c of tab.chunks) {
+    const end = c.start + c.events.length;
+    if (end <= from) continue;
+    events.push(...(from > c.start ? c.events.slice(from - c.start) : c.events));
+  }
+  return { start: from, events, missed: Math.max(0, tab.meta.first - since) };
+}
+
+/** Empties the tab's backlog (the panel's Clear); numbering continues. */
+export function clearTab(tab: TabLog): Chunk[] {
+  const gone = tab.chunks;
+  tab.chunks = [];
+  tab.meta.first = tab.meta.next;
+  tab.meta.bytes = 0;
+  tab.meta.dropped = 0;
+  tab.meta.chunks = [];
+  return gone;
+}

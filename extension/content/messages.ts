@@ -1,0 +1,66 @@
+// Messages on the two runtime ports (CONTENT_PORT, PANEL_PORT in ../shared/bridge.ts).
+// Every message is plain JSON; capture events travel unchanged except for the frame fields.
+import type { CaptureEvent } from "../../protocol/capture.ts";
+
+// ---- content script ⇄ background ----
+
+/** One batch of one document's events. `seq` counts up from 1 per document; resent until acked. */
+export interface BatchMsg {
+  kind: "batch";
+  /** Random id of the document (one per content-script instance). */
+  doc: string;
+  seq: number;
+  events: CaptureEvent[];
+  /** Events the relay itself had to drop (its unacked buffer overflowed) before this batch. */
+  dropped?: number;
+}
+export interface AckMsg {
+  kind: "ack";
+  /** Every batch of this port's document up to and including `seq` is stored. */
+  seq: number;
+}
+export type ContentToBackground = BatchMsg;
+export type BackgroundToContent = AckMsg;
+
+// ---- panel ⇄ background ----
+
+/** Start (or resume after a reconnect) receiving a tab's events from index `since`. */
+export interface SubscribeMsg {
+  kind: "subscribe";
+  tabId: number;
+  since?: number;
+}
+/** List the tabs that have a backlog (used by panel.html opened outside DevTools). */
+export interface ListTabsMsg {
+  kind: "list-tabs";
+}
+/** Forget the tab's stored backlog (the panel's Clear button). */
+export interface ClearMsg {
+  kind: "clear";
+  tabId: number;
+}
+export type PanelToBackground = SubscribeMsg | ListTabsMsg | ClearMsg;
+
+/**
+ * Events numbered per tab: `events[i]` has index `start + i`. Indexes never repeat within a
+ * tab, even across navigations and service-worker restarts, so a resubscribing panel never
+ * sees an event twice.
+ */
+export interface EventsMsg {
+  kind: "events";
+  tabId: number;
+  start: number;
+  events: CaptureEvent[];
+  /** Events lost to the backlog cap (oldest first) since the tab's current page began. */
+  dropped: number;
+  /** Set on the first message after subscribe: events before `start` that this panel asked for but no longer exist. */
+  missed?: number;
+}
+export interface TabsMsg {
+  kind: "tabs";
+  tabs: Array<{ tabId: number; url: string; events: number }>;
+}
+export type BackgroundToPanel = EventsMsg | TabsMsg;
+
+/** The frame fields a relay and the router add to every event. */
+export type FramedEvent = CaptureEvent & { frameId?: number; frameUrl?: string };

@@ -1,0 +1,155 @@
+// The isolated-world relay: hook (CustomEvent on window) → batches → background (runtime port).
+// It never parses a protocol. A batch stays in `unacked` until the background says it is
+// stored, so a stopped MV3 service worker (port disconnect) loses nothing: we reconnect and
+// resend in order; the background drops duplicates by (doc, seq).
+import browser, { type Runtime } from "webextension-polyfill";
+import { CONTENT_PORT, HOOK_EVENT } from "../shared/bridge.ts";
+import type { CaptureEvent } from "../../protocol/capture.ts";
+import type { BackgroundToContent, BatchMsg } from "./messages.ts";
+
+const FLUSH_MS = 100;
+/** Cap on one message (JSON characters); a larger batch is split. */
+const MAX_MESSAGE = 512 * 1024;
+/** Cap on what we keep while the background is unreachable; the oldest batches go first. */
+const MAX_UNACKED = 32 * 1024 * 1024;
+
+const doc = Math.random().toString(36).slice(2, 8);
+const isTop = window === window.top;
+
+let seq = 0;
+let pending: CaptureEvent[] = [];
+let pendingSize = 0;
+let pendingHasTraffic = false;
+let timer: ReturnType<typeof setTimeout> | undefined;
+const unacked: Array<{ msg: BatchMsg; size: number }> = [];
+let unackedSize = 0;
+let droppedSinceLastBatch = 0;
+let port: Runtime.Port | null = null;
+let dead = false; // the extension was reloaded or removed: this context can never talk again
+let reconnectDelay = 20;
+
+function connect(): Runtime.Port | null {
+  if (dead) return null;
+  if (port) return port;
+  let p: Runtime.Port;
+  try {
+    p = browser.runtime.connect({ name: CONTENT_PORT });
+  } catch {
+    dead = true;
+    window.removeEventListener(HOOK_EVENT, onHook, true);
+    return null;
+  }
+  port = p;
+  p.onMessage.addListener((m: unknown) => onAck(m as BackgroundToContent));
+  p.onDisconnect.addListener(() => {
+    port = null;
+    // Service worker stopped, bfcache, or extension gone. Resend what is not stored yet.
+    if (unacked.length) setTimeout(resend, reconnectDelay);
+    reconnectDelay = Math.min(reconnectDelay * 2, 2000);
+  });
+  for (const u of unacked) p.postMessage(u.msg);
+  return p;
+}
+
+function resend(): void {
+  if (!port && unacked.length) connect();
+}
+
+function onAck(m: BackgroundToContent): void {
+  if (!m || m.kind !== "ack" || typeof m.seq !== "number") return;
+  reconnectDelay = 20;
+  while (unacked.length && unacked[0]!.msg.seq <= m.seq) unackedSize -= unacked.shift()!.size;
+}
+
+function send(events: CaptureEvent[], size: number): void {
+  const msg: BatchMsg = { kind: "batch", doc, seq: ++seq, events };
+  if (droppedSinceLastBatch) {
+    msg.dropped = droppedSinceLastBatch;
+    droppedSinceLastBatch = 0;
+  }
+  unacked.push({ msg, size });
+  unackedSize += size;
+  while (unackedSize > MAX_UNACKED && unacked.length > 1) {
+    const old = unacked.shift()!;
+    unackedSize -= old.size;
+    droppedSinceLastBatch += old.msg.events.length;
+  }
+  const p = connect();
+  if (p) {
+    try {
+      p.postMessage(msg);
+    } catch {
+      port = null; // disconnected between checks; onDisconnect resends
+    }
+  }
+}
+
+function flush(): void {
+  if (timer !== undefined) clearTimeout(timer);
+  timer = undefined;
+  if (!pending.length) return;
+  // A sub-frame without socket traffic never wakes the background just to say it loaded.
+  if (!isTop && !pendingHasTraffic) return;
+  let batch: CaptureEvent[] = [];
+  let size = 0;
+  for (const e of pending) {
+    const s = approxSize(e);
+    if (batch.length && size + s > MAX_MESSAGE) {
+      send(batch, size);
+      batch = [];
+      size = 0;
+    }
+    batch.push(e);
+    size += s;
+  }
+  send(batch, size);
+  pending = [];
+  pendingSize = 0;
+}
+
+function approxSize(e: CaptureEvent): number {
+  const d = (e as { data?: { text?: string; base64?: string }; body?: { text?: string; base64?: string } }).data
+    ?? (e as { body?: { text?: string; base64?: string } }).body;
+  return 200 + (d ? (d.text ?? d.base64 ?? "").length * 2 : 0);
+}
+
+function queue(e: CaptureEvent): void {
+  pending.push(e);
+  const s = approxSize(e);
+  pendingSize += s;
+  if (e.type !== "page") pendingHasTraffic = true;
+  if (pendingSize >= MAX_MESSAGE) flush();
+  else if (timer === undefined) timer = setTimeout(flush, FLUSH_MS);
+}
+
+function isCaptureEvent(x: unknown): x is CaptureEvent {
+  return typeof x === "object" && x !== null && typeof (x as { type?: unknown }).type === "string"
+    && typeof (x as { conn?: unknown }).conn === "string";
+}
+
+function onHook(ev: Event): void {
+  const detail = (ev as CustomEvent<unknown>).detail;
+  if (typeof detail !== "string") return;
+  let list: unknown;
+  try {
+    list = JSON.parse(detail);
+  } catch {
+    return;
+  }
+  if (!Array.isArray(list)) return;
+  const frameUrl = location.href;
+  for (const x of list) {
+    if (!isCaptureEvent(x)) continue;
+    // conn ids are unique per document only: make them unique per tab across frames and reloads
+    queue({ ...x, conn: `${doc}/${x.conn}`, frameUrl: x.frameUrl ?? frameUrl });
+  }
+}
+
+window.addEventListener(HOOK_EVENT, onHook, true);
+// A new document in this frame: the background resets the tab's backlog on a top-frame one,
+// and the panel clears unless "preserve log" is on.
+queue({ v: 1, type: "page", ts: Date.now(), conn: `${doc}/page`, url: location.href, frameUrl: location.href });
+if (isTop) flush();
+// Do not sit on events while the page goes away or into the back/forward cache.
+window.addEventListener("pagehide", () => { pendingHasTraffic = pendingHasTraffic || isTop; flush(); }, true);
+window.addEventListener("pageshow", (e) => { if ((e as PageTransitionEvent).persisted) resend(); }, true);

@@ -1,0 +1,76 @@
+// The panel's side of the PANEL_PORT: subscribes to one tab, resumes after the background
+// restarts (from the index it has reached, so nothing arrives twice), and hands every event
+// to `onEvents` in order.
+import browser, { type Runtime } from "webextension-polyfill";
+import { PANEL_PORT } from "../shared/bridge.ts";
+import type { BackgroundToPanel, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
+
+export interface Subscription {
+  clear(): void;
+  close(): void;
+}
+
+export function subscribe(
+  tabId: number,
+  onEvents: (m: EventsMsg) => void,
+  onStatus: (s: "connected" | "reconnecting") => void,
+): Subscription {
+  let next = 0;
+  let port: Runtime.Port | null = null;
+  let closed = false;
+  let delay = 50;
+  const open = () => {
+    if (closed) return;
+    try {
+      port = browser.runtime.connect({ name: PANEL_PORT });
+    } catch {
+      setTimeout(open, (delay = Math.min(delay * 2, 2000)));
+      return;
+    }
+    onStatus("connected");
+    port.onMessage.addListener((raw: unknown) => {
+      const m = raw as BackgroundToPanel;
+      if (!m || m.kind !== "events" || m.tabId !== tabId || !Array.isArray(m.events)) return;
+      delay = 50;
+      // Skip anything already seen (a resend overlapping what we hold).
+      const skip = Math.max(0, next - m.start);
+      if (skip >= m.events.length && m.events.length) return;
+      const fresh = skip ? { ...m, start: m.start + skip, events: m.events.slice(skip) } : m;
+      next = fresh.start + fresh.events.length;
+      onEvents(fresh);
+    });
+    port.onDisconnect.addListener(() => {
+      port = null;
+      if (closed) return;
+      onStatus("reconnecting");
+      setTimeout(open, delay);
+    });
+    port.postMessage({ kind: "subscribe", tabId, since: next } satisfies PanelToBackground);
+  };
+  open();
+  return {
+    clear() {
+      port?.postMessage({ kind: "clear", tabId } satisfies PanelToBackground);
+    },
+    close() {
+      closed = true;
+      port?.disconnect();
+    },
+  };
+}
+
+/** Tabs with a backlog, for panel.html opened outside DevTools (`?url=` / `?tab=`). */
+export function listTabs(): Promise<TabsMsg["tabs"]> {
+  return new Promise((resolve) => {
+    const port = browser.runtime.connect({ name: PANEL_PORT });
+    port.onMessage.addListener((raw: unknown) => {
+      const m = raw as BackgroundToPanel;
+      if (m?.kind === "tabs") {
+        port.disconnect();
+        resolve(m.tabs);
+      }
+    });
+    port.onDisconnect.addListener(() => resolve([]));
+    port.postMessage({ kind: "list-tabs" } satisfies PanelToBackground);
+  });
+}

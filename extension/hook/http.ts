@@ -1,0 +1,260 @@
+// XMLHttpRequest and fetch capture, limited to Engine.IO / Socket.IO 0.9 shaped URLs (the
+// long-polling transport). Request bodies are copied before the browser sends them; response
+// bodies come from the XHR once it is DONE, or from `response.clone()` for fetch, so the app's
+// own stream is neither consumed nor delayed.
+import { emit, newConn, retract, type Encoding, type Raw } from "./queue.ts";
+import { isSocketIoUrl } from "./url-filter.ts";
+import { snapshot } from "./websocket.ts";
+import {
+  NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
+  getter, promiseThen, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapMethod,
+} from "./native.ts";
+
+const METHODS = /^(?:delete|get|head|options|post|put|patch)$/i;
+function normMethod(m: unknown): string {
+  const s = String(m);
+  return METHODS.test(s) ? strUpper(s) : s;
+}
+
+function resolve(url: unknown): string | undefined {
+  try {
+    return new NativeURL(String(url), document.baseURI).href;
+  } catch {
+    return undefined;
+  }
+}
+
+interface BodyCapture {
+  raw?: Raw;
+  enc: Encoding;
+  contentType?: string;
+  unavailable?: string;
+}
+
+/** What a request body looks like on the wire, read without disturbing the app's request. */
+function captureBody(body: unknown): BodyCapture {
+  if (typeof body === "string") return { raw: body, enc: "binary", contentType: "text/plain;charset=UTF-8" };
+  if (body instanceof NativeArrayBuffer || ArrayBuffer.isView(body)) return { raw: snapshot(body), enc: "binary" };
+  if (body instanceof NativeBlob) return { raw: body, enc: "binary", contentType: body.type || undefined };
+  if (body instanceof URLSearchParams) {
+    return { raw: body.toString(), enc: "binary", contentType: "application/x-www-form-urlencoded;charset=UTF-8" };
+  }
+  if (body instanceof FormData) {
+    // serialised by a Response: its own boundary, stated in its own content type
+    const r = new NativeResponse(body);
+    const ct = r.headers.get("content-type") ?? undefined;
+    return { raw: promiseThen(r.arrayBuffer(), (b) => new NativeUint8Array(b as ArrayBuffer)) as Promise<Uint8Array>, enc: "auto", contentType: ct };
+  }
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) return { enc: "binary", unavailable: "stream" };
+  if (typeof Document !== "undefined" && body instanceof Document) return { enc: "binary", unavailable: "document" };
+  return { raw: String(body), enc: "binary" };
+}
+
+function emitRequest(conn: string, method: string, url: string, contentType: string | undefined, b: BodyCapture | undefined) {
+  const ev: { type: "http-request"; conn: string; [k: string]: unknown } = { type: "http-request", conn, method, url };
+  const ct = contentType ?? b?.contentType;
+  if (ct !== undefined) ev.contentType = ct;
+  if (b?.unavailable) ev.bodyUnavailable = b.unavailable;
+  return emit(ev, b?.raw !== undefined ? "body" : undefined, b?.raw, b?.enc);
+}
+
+// ---------------------------------------------------------------- XMLHttpRequest
+
+interface XhrState {
+  method: string;
+  url: string;
+  matched: boolean;
+  contentType?: string;
+  conn?: string;
+  listening: boolean;
+}
+
+export function installXhr(win: typeof globalThis): void {
+  const XHR = win.XMLHttpRequest;
+  if (typeof XHR !== "function") return;
+  const proto = XHR.prototype;
+  const states = new WeakMap<object, XhrState>();
+  const readyState = getter<number>(proto, "readyState");
+  const status = getter<number>(proto, "status");
+  const responseType = getter<string>(proto, "responseType");
+  const response = getter<unknown>(proto, "response");
+  const responseText = getter<string>(proto, "responseText");
+  const getHeader = uncurry(proto.getResponseHeader);
+
+  function onReadyState(this: XMLHttpRequest): void {
+    const st = wmGet(states, this);
+    if (!st?.conn || readyState(this) !== 4) return;
+    const code = status(this);
+    if (code === 0) return; // abort / error / timeout follows
+    const conn = st.conn;
+    st.conn = undefined;
+    try {
+      const ev: { type: "http-response"; conn: string; [k: string]: unknown } = { type: "http-response", conn, status: code };
+      const ct = getHeader(this, "content-type") as string | null;
+      if (ct !== null) ev.contentType = ct;
+      const rt = responseType(this);
+      let raw: Raw | undefined;
+      if (rt === "" || rt === "text") raw = responseText(this);
+      else if (rt === "arraybuffer") {
+        const b = response(this);
+        if (b instanceof NativeArrayBuffer) raw = new NativeUint8Array(abSlice(b, 0) as ArrayBuffer);
+      } else if (rt === "blob") {
+        const b = response(this);
+        if (b instanceof NativeBlob) raw = b;
+      } else if (rt === "json") {
+        raw = stringify(response(this)) ?? "null"; // re-serialised: the raw text is not exposed
+      } else ev.bodyUnavailable = rt;
+      emit(ev, raw !== undefined ? "body" : undefined, raw, "binary");
+    } catch {
+      // ignore
+    }
+  }
+  function failed(reason: "abort" | "network" | "timeout") {
+    return function (this: XMLHttpRequest): void {
+      const st = wmGet(states, this);
+      if (!st?.conn) return;
+      emit({ type: "http-error", conn: st.conn, reason });
+      st.conn = undefined;
+    };
+  }
+  const onAbort = failed("abort");
+  const onError = failed("network");
+  const onTimeout = failed("timeout");
+
+  wrapMethod(proto, "open", (original, self, args) => {
+    const result = apply(original, self, args);
+    try {
+      const url = resolve(args[1]);
+      let st = wmGet(states, self as object);
+      const matched = url !== undefined && isSocketIoUrl(url);
+      if (!st) {
+        if (!matched) return result; // untracked until it opens a Socket.IO URL
+        st = { method: "", url: "", matched, listening: false };
+        wmSet(states, self as object, st);
+      }
+      st.method = normMethod(args[0]);
+      st.url = url ?? String(args[1]);
+      st.matched = matched;
+      st.contentType = undefined;
+      st.conn = undefined;
+      if (matched && !st.listening) {
+        st.listening = true;
+        addListener(self as object, "readystatechange", onReadyState, true);
+        addListener(self as object, "abort", onAbort, true);
+        addListener(self as object, "error", onError, true);
+        addListener(self as object, "timeout", onTimeout, true);
+      }
+    } catch {
+      // ignore
+    }
+    return result;
+  });
+
+  wrapMethod(proto, "setRequestHeader", (original, self, args) => {
+    const result = apply(original, self, args);
+    const st = wmGet(states, self as object);
+    if (st?.matched && strLower(String(args[0])) === "content-type") {
+      const v = String(args[1]);
+      st.contentType = st.contentType === undefined ? v : st.contentType + ", " + v;
+    }
+    return result;
+  });
+
+  wrapMethod(proto, "send", (original, self, args) => {
+    const st = wmGet(states, self as object);
+    if (!st?.matched) return apply(original, self, args);
+    let entry;
+    let conn: string | undefined;
+    try {
+      conn = newConn();
+      const body = args[0];
+      const hasBody = body !== undefined && body !== null && st.method !== "GET" && st.method !== "HEAD";
+      entry = emitRequest(conn, st.method, st.url, st.contentType, hasBody ? captureBody(body) : undefined);
+      st.conn = conn;
+    } catch {
+      // ignore
+    }
+    try {
+      return apply(original, self, args);
+    } catch (e) {
+      if (entry) retract(entry);
+      if (st.conn === conn) st.conn = undefined;
+      throw e;
+    }
+  });
+}
+
+// ---------------------------------------------------------------- fetch
+
+export function installFetch(win: typeof globalThis): void {
+  if (typeof win.fetch !== "function") return;
+  const NativeRequest = win.Request;
+  const requestUrl = getter<string>(NativeRequest.prototype, "url");
+  const requestMethod = getter<string>(NativeRequest.prototype, "method");
+  const requestBody = getter<unknown>(NativeRequest.prototype, "body");
+  const requestHeaders = getter<Headers>(NativeRequest.prototype, "headers");
+  const requestClone = uncurry(NativeRequest.prototype.clone);
+  const responseStatus = getter<number>(NativeResponse.prototype, "status");
+  const responseHeaders = getter<Headers>(NativeResponse.prototype, "headers");
+  const responseClone = uncurry(NativeResponse.prototype.clone);
+  const responseBuffer = uncurry(NativeResponse.prototype.arrayBuffer);
+  const headersGet = uncurry(Headers.prototype.get);
+  const NativeHeaders = Headers;
+
+  function failure(conn: string, err: unknown): void {
+    const name = (err as { name?: unknown } | null)?.name;
+    emit({
+      type: "http-error", conn, reason: name === "AbortError" ? "abort" : name === "TimeoutError" ? "timeout" : "network",
+      message: String((err as { message?: unknown } | null)?.message ?? err),
+    });
+  }
+
+  wrapMethod(win, "fetch", (original, self, args) => {
+    let conn: string | undefined;
+    try {
+      const input = args[0];
+      const init = args[1] as RequestInit | undefined | null;
+      const isRequest = input instanceof NativeRequest;
+      const url = isRequest ? requestUrl(input) : resolve(input);
+      if (url !== undefined && isSocketIoUrl(url)) {
+        conn = newConn();
+        const method = normMethod(init?.method ?? (isRequest ? requestMethod(input) : "GET"));
+        let contentType: string | undefined;
+        let body: BodyCapture | undefined;
+        if (init && init.headers !== undefined) contentType = new NativeHeaders(init.headers).get("content-type") ?? undefined;
+        else if (isRequest) contentType = headersGet(requestHeaders(input), "content-type") ?? undefined;
+        if (init && init.body !== undefined && init.body !== null) body = captureBody(init.body);
+        else if (isRequest && requestBody(input) !== null) {
+          const copy = requestClone(input) as Request;
+          body = { raw: promiseThen(copy.arrayBuffer(), (b) => new NativeUint8Array(b as ArrayBuffer)) as Promise<Uint8Array>, enc: "auto" };
+        }
+        emitRequest(conn, method, url, contentType, body);
+      }
+    } catch {
+      conn = undefined; // the native fetch will report whatever was wrong with the arguments
+    }
+    const p = apply(original, self, args) as Promise<Response>;
+    if (conn === undefined) return p;
+    const id = conn;
+    return promiseThen(p, (resp) => {
+      try {
+        const res = resp as Response;
+        const code = responseStatus(res);
+        const ct = headersGet(responseHeaders(res), "content-type") as string | null;
+        const base: { type: "http-response"; conn: string; [k: string]: unknown } = { type: "http-response", conn: id, status: code };
+        if (ct !== null) base.contentType = ct;
+        const copy = responseClone(res) as Response;
+        promiseThen(responseBuffer(copy) as Promise<ArrayBuffer>, (b) => {
+          const enc: Encoding = ct !== null && /octet-stream/i.test(ct) ? "binary" : "auto";
+          emit(base, "body", new NativeUint8Array(b as ArrayBuffer), enc);
+        }, (err) => failure(id, err));
+      } catch {
+        // ignore
+      }
+      return resp;
+    }, (err) => {
+      failure(id, err);
+      throw err;
+    });
+  });
+}

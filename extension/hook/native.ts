@@ -1,0 +1,136 @@
+// Pristine copies of the built-ins the hook relies on, taken before any page script runs
+// (document_start), so a page that later patches Reflect, WeakMap or JSON can neither break
+// the hook nor watch it work. `uncurry(f)(self, ...args)` calls `f` with `self` as `this`
+// without going through a page-patchable `Function.prototype.call`.
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Fn = (...args: any[]) => any;
+
+const bindCall = Function.prototype.bind.bind(Function.prototype.call) as <F extends Fn>(f: F) => (self: unknown, ...args: Parameters<F>) => ReturnType<F>;
+export const uncurry = <F extends Fn>(f: F) => bindCall(f);
+
+export const apply = Reflect.apply;
+export const construct = Reflect.construct;
+export const defineProperty = Reflect.defineProperty;
+export const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
+export const stringify = JSON.stringify;
+export const NativeProxy = Proxy;
+export const NativeURL = URL;
+export const NativeBlob = Blob;
+export const NativeArrayBuffer = ArrayBuffer;
+export const NativeUint8Array = Uint8Array;
+export const NativeTextDecoder = TextDecoder;
+export const NativeResponse = Response;
+export const NativePromise = Promise;
+export const isView = ArrayBuffer.isView;
+export const mathRandom = Math.random;
+export const setTimer = setTimeout.bind(globalThis);
+
+const wmGetRaw = uncurry(WeakMap.prototype.get);
+const wmSetRaw = uncurry(WeakMap.prototype.set);
+export const wmGet = <K extends object, V>(m: WeakMap<K, V>, k: K): V | undefined => wmGetRaw(m, k) as V | undefined;
+export const wmSet = <K extends object, V>(m: WeakMap<K, V>, k: K, v: V): void => void wmSetRaw(m, k, v);
+export const addListener = uncurry(EventTarget.prototype.addEventListener);
+export const dispatch = uncurry(EventTarget.prototype.dispatchEvent);
+export const abSlice = uncurry(ArrayBuffer.prototype.slice);
+export const blobArrayBuffer = uncurry(Blob.prototype.arrayBuffer);
+export const promiseThen = uncurry(Promise.prototype.then) as <T>(p: Promise<T>, ok: (v: T) => unknown, err?: (e: unknown) => unknown) => Promise<unknown>;
+export const decodeText = uncurry(TextDecoder.prototype.decode);
+export const strLower = uncurry(String.prototype.toLowerCase);
+export const strUpper = uncurry(String.prototype.toUpperCase);
+
+const perf = performance;
+const perfNow = uncurry(Performance.prototype.now);
+const clockOffset = Date.now() - perfNow(perf);
+/** Epoch milliseconds with performance.now() precision (rounded to µs). */
+export function now(): number {
+  return Math.round((clockOffset + perfNow(perf)) * 1000) / 1000;
+}
+
+/** Reads an accessor of a prototype through its original getter (null if there is none). */
+export function getter<T>(proto: object, name: string): (self: unknown) => T {
+  const d = getOwnPropertyDescriptor(proto, name);
+  const g = d?.get;
+  if (!g) return () => undefined as T;
+  return uncurry(g) as (self: unknown) => T;
+}
+
+// Wrapped functions report the source text of the function they replace.
+const masks = new WeakMap<object, object>();
+
+export function installToStringMask(): void {
+  const FP = Function.prototype;
+  const original = FP.toString;
+  const masked = new NativeProxy(original, {
+    apply(target, self, args) {
+      const real = typeof self === "function" ? wmGet(masks, self as object) : undefined;
+      return apply(target, real ?? self, args);
+    },
+  });
+  wmSet(masks, masked, original);
+  replaceValue(FP, "toString", masked);
+}
+
+/** Registers `wrapper` as looking exactly like `original` to Function.prototype.toString. */
+export function mask<T extends object>(wrapper: T, original: object): T {
+  wmSet(masks, wrapper, original);
+  return wrapper;
+}
+
+/** Replaces a data property keeping its attributes (writable/enumerable/configurable). */
+export function replaceValue(obj: object, name: PropertyKey, value: unknown): boolean {
+  const d = getOwnPropertyDescriptor(obj, name);
+  if (!d || !("value" in d)) return false;
+  return defineProperty(obj, name, { value, writable: d.writable, enumerable: d.enumerable, configurable: d.configurable });
+}
+
+/**
+ * Wraps a method in place with a Proxy whose apply trap is `trap(original, self, args)`; the
+ * Proxy keeps name, length, prototype-lessness and (via the mask) the native source text.
+ */
+export function wrapMethod(obj: object, name: string, trap: (original: Fn, self: unknown, args: unknown[]) => unknown): boolean {
+  const d = getOwnPropertyDescriptor(obj, name);
+  const original = d && "value" in d ? (d.value as Fn) : undefined;
+  if (typeof original !== "function") return false;
+  const wrapped = new NativeProxy(original, { apply: (t, self, args) => trap(t, self, args) });
+  mask(wrapped, original);
+  return replaceValue(obj, name, wrapped);
+}
+
+/** Wraps an accessor's getter in place (same masking). */
+export function wrapGetter(obj: object, name: string, trap: (original: Fn, self: unknown) => unknown): boolean {
+  const d = getOwnPropertyDescriptor(obj, name);
+  const original = d?.get;
+  if (!d || typeof original !== "function") return false;
+  const wrapped = new NativeProxy(original, { apply: (t, self) => trap(t, self) });
+  mask(wrapped, original);
+  return defineProperty(obj, name, { get: wrapped, set: d.set, enumerable: d.enumerable, configurable: d.configurable });
+}
+
+/**
+ * Replaces a global constructor by a Proxy that keeps its identity for the page: same
+ * prototype object (so instanceof and the constants hold), prototype.constructor points at the
+ * Proxy, name/length/statics are forwarded, source text is masked. `after` sees every instance.
+ */
+export function wrapConstructor<C extends new (...a: never[]) => object>(
+  holder: object, name: string, after: (instance: InstanceType<C>, args: unknown[]) => void,
+): C | undefined {
+  const d = getOwnPropertyDescriptor(holder, name);
+  const Original = d && "value" in d ? (d.value as C) : undefined;
+  if (typeof Original !== "function") return undefined;
+  const Wrapped = new NativeProxy(Original, {
+    construct(target, args, newTarget) {
+      const instance = construct(target, args, newTarget) as InstanceType<C>;
+      try {
+        after(instance, args);
+      } catch {
+        // the hook never breaks the page
+      }
+      return instance;
+    },
+  });
+  mask(Wrapped, Original);
+  replaceValue(holder, name, Wrapped);
+  replaceValue(Original.prototype as object, "constructor", Wrapped);
+  return Wrapped;
+}

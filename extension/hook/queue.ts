@@ -1,0 +1,132 @@
+// The outgoing side of the hook: events are queued as cheap records (raw string / bytes /
+// Blob / pending promise, no encoding), and one CustomEvent carries a whole batch to the
+// content script a few milliseconds later. Encoding (base64, UTF-8 sniffing, Blob reads)
+// happens only in the flush, off the page's hot path. Batches keep queue order even when a
+// Blob must be read first: the next flush starts only when the previous one has dispatched.
+import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
+import { HOOK_EVENT } from "../shared/bridge.ts";
+import {
+  NativeBlob, NativePromise, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
+  mathRandom, now, promiseThen, setTimer, stringify,
+} from "./native.ts";
+
+/** How raw bytes become CaptureData: always text, always base64, or text when valid UTF-8. */
+export type Encoding = "binary" | "auto" | "octet";
+export type Raw = string | Uint8Array | Blob | Promise<string | Uint8Array>;
+
+type Draft = { type: CaptureEvent["type"]; conn: string; [k: string]: unknown };
+interface Entry {
+  ev: Draft;
+  /** Property of `ev` that receives the encoded data ("data" or "body"). */
+  key?: "data" | "body";
+  raw?: Raw;
+  enc?: Encoding;
+}
+
+const BATCH_DELAY_MS = 20;
+const MAX_BATCH = 512;
+
+const CE = CustomEvent;
+const target: EventTarget = window;
+const strictUtf8 = new NativeTextDecoder("utf-8", { fatal: true });
+
+let queue: Entry[] = [];
+let scheduled = false;
+let flushing = false;
+
+const prefix = Math.floor(mathRandom() * 2 ** 32).toString(36);
+let counter = 0;
+/** A connection id unique within this document (and, with high probability, across documents). */
+export function newConn(): string {
+  return prefix + "." + (++counter).toString(36);
+}
+
+/** Queues an event stamped now; `raw` is encoded later into `ev[key]`. Returns its entry. */
+export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding = "binary"): Entry {
+  ev.v = CAPTURE_VERSION;
+  ev.ts = now();
+  const e: Entry = { ev, key, raw, enc };
+  queue[queue.length] = e;
+  if (!scheduled && !flushing) {
+    scheduled = true;
+    setTimer(flush, queue.length >= MAX_BATCH ? 0 : BATCH_DELAY_MS);
+  }
+  return e;
+}
+
+/** Takes back an entry queued by mistake (a send that threw after we recorded it). */
+export function retract(e: Entry): void {
+  const i = queue.lastIndexOf(e);
+  if (i >= 0) queue.splice(i, 1);
+}
+
+function encode(raw: string | Uint8Array, enc: Encoding | undefined): CaptureData {
+  if (typeof raw === "string") return { text: raw };
+  if (enc === "auto") {
+    try {
+      return { text: decodeText(strictUtf8, raw) as string };
+    } catch {
+      // not UTF-8: keep the bytes
+    }
+  }
+  return { base64: bytesToBase64(raw) };
+}
+
+function isPending(raw: Raw | undefined): raw is Blob | Promise<string | Uint8Array> {
+  return raw !== undefined && typeof raw !== "string" && !(raw instanceof NativeUint8Array);
+}
+
+function settle(e: Entry): Promise<void> {
+  const raw = e.raw as Blob | Promise<string | Uint8Array>;
+  const p: Promise<string | Uint8Array> =
+    raw instanceof NativeBlob ? (promiseThen(blobArrayBuffer(raw), (b) => new NativeUint8Array(b as ArrayBuffer)) as Promise<Uint8Array>) : raw;
+  return promiseThen(p, (v) => { e.raw = v as string | Uint8Array; }, (err) => {
+    e.raw = undefined;
+    e.ev.bodyUnavailable = "unreadable: " + String((err as Error)?.message ?? err);
+  }) as Promise<void>;
+}
+
+function send(batch: Entry[]): void {
+  const out: Draft[] = [];
+  for (const e of batch) {
+    if (e.key && e.raw !== undefined && !isPending(e.raw)) e.ev[e.key] = encode(e.raw, e.enc);
+    out[out.length] = e.ev;
+  }
+  try {
+    dispatch(target, new CE(HOOK_EVENT, { detail: stringify(out) }));
+  } catch {
+    // a listener's failure is not the page's problem
+  }
+}
+
+function flush(): void {
+  scheduled = false;
+  if (queue.length === 0) return;
+  const batch = queue;
+  queue = [];
+  const pending: Promise<void>[] = [];
+  for (const e of batch) if (isPending(e.raw)) pending[pending.length] = settle(e);
+  if (pending.length === 0) {
+    send(batch);
+    return;
+  }
+  flushing = true;
+  promiseThen(NativePromise.all(pending), () => {
+    send(batch);
+    flushing = false;
+    if (queue.length && !scheduled) {
+      scheduled = true;
+      setTimer(flush, 0);
+    }
+  });
+}
+
+/** Sends whatever is ready now (page unload); Blob contents still being read are lost. */
+export function flushNow(): void {
+  if (flushing) return;
+  scheduled = false;
+  const batch = queue;
+  queue = [];
+  for (const e of batch) if (isPending(e.raw)) { e.raw = undefined; e.ev.bodyUnavailable = "page unloaded"; }
+  if (batch.length) send(batch);
+}

@@ -1,0 +1,113 @@
+// WebSocket capture. The constructor is a Proxy that returns the real instance (identity,
+// prototype chain and constants unchanged) after adding our own capture-phase listeners —
+// added first, so they run before any app listener and never change what the app sees.
+// `send` and `close` are patched on the prototype.
+import { emit, newConn, type Raw } from "./queue.ts";
+import {
+  NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, wmGet, wmSet,
+  wrapConstructor, wrapMethod,
+} from "./native.ts";
+
+interface WsState {
+  conn: string;
+  closedByPage: boolean;
+}
+
+const states = new WeakMap<object, WsState>();
+
+/** Copies what the app passed to send() (it may reuse its buffer right after). */
+export function snapshot(data: unknown): Raw {
+  if (typeof data === "string") return data;
+  if (data instanceof NativeArrayBuffer) return new NativeUint8Array(abSlice(data, 0) as ArrayBuffer);
+  if (isView(data)) {
+    const v = data as ArrayBufferView;
+    const copy = new NativeUint8Array(v.byteLength);
+    copy.set(new NativeUint8Array(v.buffer, v.byteOffset, v.byteLength));
+    return copy;
+  }
+  if (data instanceof NativeBlob) return data; // immutable: read in the flush
+  return String(data);
+}
+
+export function installWebSocket(win: typeof globalThis): void {
+  const WS = win.WebSocket;
+  if (typeof WS !== "function") return;
+  const proto = WS.prototype;
+  const readyState = getter<number>(proto, "readyState");
+  const wsUrl = getter<string>(proto, "url");
+  const wsProtocol = getter<string>(proto, "protocol");
+  const msgData = getter<unknown>(MessageEvent.prototype, "data");
+  const closeCode = getter<number>(CloseEvent.prototype, "code");
+  const closeReason = getter<string>(CloseEvent.prototype, "reason");
+  const closeClean = getter<boolean>(CloseEvent.prototype, "wasClean");
+
+  function onMessage(this: WebSocket, ev: Event): void {
+    const st = wmGet(states, this);
+    if (!st) return;
+    try {
+      const d = msgData(ev);
+      let raw: Raw;
+      if (typeof d === "string") raw = d;
+      else if (d instanceof NativeArrayBuffer) raw = new NativeUint8Array(abSlice(d, 0) as ArrayBuffer);
+      else if (d instanceof NativeBlob) raw = d;
+      else return;
+      emit({ type: "ws-frame", conn: st.conn, dir: "in" }, "data", raw, "binary");
+    } catch {
+      // never disturb the page
+    }
+  }
+  function onOpen(this: WebSocket): void {
+    const st = wmGet(states, this);
+    if (st) emit({ type: "ws-opened", conn: st.conn, protocol: wsProtocol(this) });
+  }
+  function onError(this: WebSocket): void {
+    const st = wmGet(states, this);
+    if (st) emit({ type: "ws-error", conn: st.conn });
+  }
+  function onClose(this: WebSocket, ev: Event): void {
+    const st = wmGet(states, this);
+    if (!st) return;
+    const code = closeCode(ev);
+    const by = st.closedByPage ? "page" : code === 1006 ? undefined : "remote";
+    emit({ type: "ws-close", conn: st.conn, code, reason: closeReason(ev), wasClean: closeClean(ev), by });
+  }
+
+  function track(ws: WebSocket, args: unknown[]): WsState {
+    const st: WsState = { conn: newConn(), closedByPage: false };
+    wmSet(states, ws, st);
+    const p = args[1];
+    const protocols = p === undefined ? undefined : typeof p === "string" ? [p] : Array.from(p as Iterable<string>, String);
+    emit({ type: "ws-open", conn: st.conn, url: wsUrl(ws), protocols });
+    addListener(ws, "open", onOpen, true);
+    addListener(ws, "message", onMessage, true);
+    addListener(ws, "error", onError, true);
+    addListener(ws, "close", onClose, true);
+    return st;
+  }
+
+  wrapConstructor<typeof WebSocket>(win, "WebSocket", track);
+
+  wrapMethod(proto, "send", (original, self, args) => {
+    const st = wmGet(states, self as object);
+    if (!st) return apply(original, self, args);
+    const wasOpen = readyState(self) === 1;
+    const result = apply(original, self, args);
+    // CLOSING/CLOSED sockets discard the data without throwing: nothing went on the wire.
+    if (wasOpen) {
+      try {
+        emit({ type: "ws-frame", conn: st.conn, dir: "out" }, "data", snapshot(args[0]), "binary");
+      } catch {
+        // ignore
+      }
+    }
+    return result;
+  });
+
+  wrapMethod(proto, "close", (original, self, args) => {
+    const st = wmGet(states, self as object);
+    const before = st ? readyState(self) : 3;
+    const result = apply(original, self, args);
+    if (st && before < 2) st.closedByPage = true;
+    return result;
+  });
+}

@@ -33,6 +33,18 @@ function advance(text: string, start: number, count: number, unit: Sio09LengthUn
   return i;
 }
 
+/** Index of the next `\ufffd<digits>\ufffd` frame header at or after `from`, or -1. */
+function nextFrameStart(text: string, from: number): number {
+  let i = text.indexOf("\ufffd", from);
+  while (i >= 0) {
+    let k = i + 1;
+    while (k < text.length && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    if (k > i + 1 && text.charCodeAt(k) === SEP) return i;
+    i = text.indexOf("\ufffd", i + 1);
+  }
+  return -1;
+}
+
 interface Split {
   frames: Array<{ text: string } | DecodeError>;
   framingErrors: number;
@@ -49,7 +61,7 @@ function split(text: string, unit: Sio09LengthUnit): Split {
   };
   while (pos < n) {
     if (text.charCodeAt(pos) !== SEP) {
-      const next = text.indexOf("\ufffd", pos);
+      const next = nextFrameStart(text, pos);
       const end = next < 0 ? n : next;
       fail("expected \\ufffd before a framed packet", pos, end);
       pos = end;
@@ -59,7 +71,7 @@ function split(text: string, unit: Sio09LengthUnit): Split {
     while (k < n && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
     if (k === pos + 1 || k >= n || text.charCodeAt(k) !== SEP || k - pos - 1 > 15) {
       // resync at the next separator after this one
-      const next = text.indexOf("\ufffd", pos + 1);
+      const next = nextFrameStart(text, pos + 1);
       const end = next < 0 ? n : next;
       fail(k === pos + 1 ? "missing packet length" : "packet length is not a decimal followed by \\ufffd", k, end);
       pos = end;

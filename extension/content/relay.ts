@@ -140,16 +140,14 @@ function onHook(ev: Event): void {
   const frameUrl = location.href;
   for (const x of list) {
     if (!isCaptureEvent(x)) continue;
-    // conn ids are unique per document only: make them unique per tab across frames and reloads
-    queue({ ...x, conn: `${doc}/${x.conn}`, frameUrl: x.frameUrl ?? frameUrl });
+    // conn ids are already unique per document (the hook prefixes a random id)
+    queue(x.frameUrl === undefined ? { ...x, frameUrl } : x);
   }
 }
 
 window.addEventListener(HOOK_EVENT, onHook, true);
-// A new document in this frame: the background resets the tab's backlog on a top-frame one,
-// and the panel clears unless "preserve log" is on.
-queue({ v: 1, type: "page", ts: Date.now(), conn: `${doc}/page`, url: location.href, frameUrl: location.href });
-if (isTop) flush();
+// The hook's first event in every document is a "page" event: the background resets the tab's
+// backlog on a top-frame one, and the panel clears on it unless "preserve log" is on.
 // Do not sit on events while the page goes away or into the back/forward cache.
 window.addEventListener("pagehide", () => { pendingHasTraffic = pendingHasTraffic || isTop; flush(); }, true);
 window.addEventListener("pageshow", (e) => { if ((e as PageTransitionEvent).persisted) resend(); }, true);

@@ -1,0 +1,181 @@
+// Drives the built extension in Debian's Chromium (Playwright) and reads the REAL DevTools
+// panel: Target.openDevTools, InspectorView.showPanel("chrome-extension://<id>Socket.IO"),
+// then Runtime.evaluate inside the panel's iframe target (see /work/shared/RECIPES.md).
+import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const CHROME_DIST = join(ROOT, "dist/chrome");
+export const FIREFOX_DIST = join(ROOT, "dist/firefox");
+
+/** What `window.__socketScopePanel.snapshot()` returns (see extension/panel/panel.tsx). */
+export interface PanelSnapshot {
+  tabId: number | null;
+  status: string;
+  received: number;
+  dropped: number;
+  report: unknown;
+}
+
+export async function ensureBuilt(): Promise<void> {
+  if (existsSync(join(CHROME_DIST, "manifest.json")) && process.env.SOCKET_SCOPE_NO_BUILD) return;
+  const { buildExtension } = await import("../../scripts/build.ts");
+  await buildExtension({ quiet: true });
+}
+
+export interface Panel {
+  /** Evaluates an expression inside the panel page (awaits promises, returns by value). */
+  evaluate<T>(expression: string): Promise<T>;
+  snapshot(): Promise<PanelSnapshot>;
+  /** Polls `snapshot()` until `pred` holds; throws with the last snapshot after `ms`. */
+  waitFor(pred: (s: PanelSnapshot) => boolean, ms?: number): Promise<PanelSnapshot>;
+  /** Picture of the whole DevTools window. */
+  screenshot(): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export interface ChromeExt {
+  ctx: BrowserContext;
+  extId: string;
+  browserSession: CDPSession;
+  openPanel(page: Page): Promise<Panel>;
+  /** Stops the extension's service worker; resolves once its target is gone. */
+  stopWorker(page: Page): Promise<void>;
+  workerTargets(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function launchChrome(ext = CHROME_DIST): Promise<ChromeExt> {
+  const profile = mkdtempSync(join(tmpdir(), "socket-scope-chrome-"));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless=new", `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, "--disable-background-networking", "--no-first-run"],
+  });
+  const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent("serviceworker"));
+  const extId = new URL(sw.url()).host;
+  const bs = await ctx.browser()!.newBrowserCDPSession();
+
+  // Non-flattened child sessions: Playwright's CDPSession cannot address a child by id.
+  let next = 1;
+  const waiting = new Map<string, (m: { result?: unknown; error?: unknown }) => void>();
+  bs.on("Target.receivedMessageFromTarget", (ev: { sessionId: string; message: string }) => {
+    const m = JSON.parse(ev.message) as { id?: number; result?: unknown; error?: unknown };
+    const k = `${ev.sessionId}:${m.id}`;
+    const f = waiting.get(k);
+    if (f) {
+      waiting.delete(k);
+      f(m);
+    }
+  });
+  const send = (sessionId: string, method: string, params: object = {}) =>
+    new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
+      const id = next++;
+      waiting.set(`${sessionId}:${id}`, resolve);
+      void bs.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) });
+    });
+  const evaluateIn = async <T>(sessionId: string, expression: string): Promise<T> => {
+    const r = (await send(sessionId, "Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true })) as {
+      result?: { result?: { value?: T }; exceptionDetails?: { exception?: { description?: string }; text?: string } };
+      error?: { message?: string };
+    };
+    if (r.error) throw new Error(`CDP: ${r.error.message}`);
+    if (r.result?.exceptionDetails) {
+      throw new Error(`in target: ${r.result.exceptionDetails.exception?.description ?? r.result.exceptionDetails.text}`);
+    }
+    return r.result?.result?.value as T;
+  };
+  const iframeTargets = async () =>
+    ((await bs.send("Target.getTargets")).targetInfos as Array<{ targetId: string; type: string; url: string }>)
+      .filter((t) => t.type === "iframe" && t.url.startsWith(`chrome-extension://${extId}/panel.html`))
+      .map((t) => t.targetId);
+
+  const api: ChromeExt = {
+    ctx,
+    extId,
+    browserSession: bs,
+    async openPanel(page) {
+      const cdp = await ctx.newCDPSession(page);
+      const { targetInfo } = (await cdp.send("Target.getTargetInfo")) as { targetInfo: { targetId: string } };
+      await cdp.detach();
+      const before = new Set(await iframeTargets());
+      const { targetId: devtoolsId } = (await bs.send("Target.openDevTools", { targetId: targetInfo.targetId })) as { targetId: string };
+      const { sessionId: dt } = (await bs.send("Target.attachToTarget", { targetId: devtoolsId, flatten: false })) as { sessionId: string };
+      for (let i = 0; i < 200; i++) {
+        const state = await evaluateIn<string>(dt, "document.readyState").catch(() => "");
+        if (state === "complete") break;
+        await sleep(50);
+      }
+      await evaluateIn(dt, `(async () => {
+        const { InspectorView } = await import('./ui/legacy/legacy.js');
+        let view;
+        // readyState is 'complete' before DevTools has its settings: retry until it is up
+        for (let i = 0; i < 300 && !view; i++) {
+          try { view = InspectorView.InspectorView.instance(); } catch { await new Promise((r) => setTimeout(r, 50)); }
+        }
+        if (!view) view = InspectorView.InspectorView.instance();
+        const id = 'chrome-extension://${extId}Socket.IO';
+        for (let i = 0; i < 300 && !view.tabbedPane.tabIds().includes(id); i++) await new Promise((r) => setTimeout(r, 50));
+        if (!view.tabbedPane.tabIds().includes(id)) throw new Error('no Socket.IO tab: ' + view.tabbedPane.tabIds().join(','));
+        await view.showPanel(id);
+      })()`);
+      let frame: string | undefined;
+      for (let i = 0; i < 200 && !frame; i++) {
+        frame = (await iframeTargets()).find((t) => !before.has(t));
+        if (!frame) await sleep(50);
+      }
+      if (!frame) throw new Error("the panel iframe target never appeared");
+      const { sessionId: ps } = (await bs.send("Target.attachToTarget", { targetId: frame, flatten: false })) as { sessionId: string };
+      for (let i = 0; i < 200; i++) {
+        const ok = await evaluateIn<boolean>(ps, "typeof window.__socketScopePanel === 'object'").catch(() => false);
+        if (ok) break;
+        await sleep(50);
+      }
+      const panel: Panel = {
+        evaluate: (e) => evaluateIn(ps, e),
+        snapshot: () => evaluateIn<PanelSnapshot>(ps, "window.__socketScopePanel.snapshot()"),
+        async waitFor(pred, ms = 10_000) {
+          const end = Date.now() + ms;
+          let s = await panel.snapshot();
+          while (!pred(s)) {
+            if (Date.now() > end) throw new Error(`panel never reached the expected state; last snapshot: ${JSON.stringify(s).slice(0, 4000)}`);
+            await sleep(100);
+            s = await panel.snapshot();
+          }
+          return s;
+        },
+        async screenshot() {
+          const r = (await send(dt, "Page.captureScreenshot", { format: "png" })) as { result?: { data?: string } };
+          return Buffer.from(r.result?.data ?? "", "base64");
+        },
+        async close() {
+          await bs.send("Target.closeTarget", { targetId: devtoolsId }).catch(() => {});
+        },
+      };
+      return panel;
+    },
+    async workerTargets() {
+      return ((await bs.send("Target.getTargets")).targetInfos as Array<{ targetId: string; type: string; url: string }>)
+        .filter((t) => t.type === "service_worker" && t.url.startsWith(`chrome-extension://${extId}/`))
+        .map((t) => t.targetId);
+    },
+    async stopWorker(page) {
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send("ServiceWorker.enable");
+      await cdp.send("ServiceWorker.stopAllWorkers");
+      await cdp.detach();
+      for (let i = 0; i < 100 && (await api.workerTargets()).length; i++) await sleep(50);
+      if ((await api.workerTargets()).length) throw new Error("the service worker did not stop");
+    },
+    async close() {
+      await ctx.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  return api;
+}

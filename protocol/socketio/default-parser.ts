@@ -25,7 +25,7 @@ const C_COMMA = 44;
  */
 export function decodeSioString(rev: 3 | 4 | 5, text: string): SioPacket | DecodeError {
   const len = text.length;
-  if (len === 0) return decodeError("sio", "empty packet", 0, text);
+  if (len === 0) return { type: 0, nsp: "/", notes: ["empty-packet"] };
   const t = text.charCodeAt(0) - C_0;
   if (t < 0 || t > 6) return decodeError("sio", "unknown packet type", 0, text);
   const type = t as SioType;

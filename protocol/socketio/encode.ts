@@ -9,13 +9,15 @@ import { encodeJsonPacket } from "./json-parser.ts";
  * A packet → the data of the Engine.IO messages that carry it, header first.
  * default: EVENT/ACK whose data holds binary become BINARY_EVENT/BINARY_ACK with
  *   placeholders, the binaries follow as Uint8Array; BINARY_* without binary become EVENT/ACK.
- * msgpack: rev 5 → 3.x (one binary message); rev 4 → 2.x (CONNECT/DISCONNECT/ERROR as JSON text).
+ * msgpack: rev 5 → 3.x (one binary message, BINARY_* sent as EVENT/ACK); rev 4 → 2.x
+ *   (CONNECT/DISCONNECT/ERROR as JSON text, other types as msgpack with the type unchanged).
  * json: the whole packet as JSON text (socket.io-json-parser; no binary support).
  */
 export function encodeSioPacket(rev: 4 | 5, packet: SioPacket, parser: ParserKind = "default"): Array<string | Uint8Array> {
   if (parser === "json") return [encodeJsonPacket(packet)];
   if (parser === "msgpack") {
-    const bare: SioPacket = { ...packet, type: packet.type === 5 ? 2 : packet.type === 6 ? 3 : packet.type };
+    // 3.x has no BINARY_* types (binary stays inside the map); 2.x keeps what the socket chose
+    const bare: SioPacket = rev === 5 && packet.type >= 5 ? { ...packet, type: packet.type === 5 ? 2 : 3 } : packet;
     if (rev === 4 && (bare.type === 0 || bare.type === 1 || bare.type === 4)) return [encodeJsonPacket(bare)];
     return [encodeMsgpackPacket(bare)];
   }

@@ -21,7 +21,8 @@ export type SioNote =
   | "attachments-over-limit" // more than 10 attachments: socket.io-parser ≥ 3.4.4 / 4.2.6 refuses it
   | "zero-attachments" // `50-…`: socket.io-parser ≥ 3.4.4 refuses it (2.x accepted it)
   | "string-connect-error" // rev-5 CONNECT_ERROR with a string payload (EIO3 peer of a v4 server) / json parser
-  | "unsafe-ack-id"; // ack id above 2^53: the peer's Number() lost precision
+  | "unsafe-ack-id" // ack id above 2^53: the peer's Number() lost precision
+  | "empty-packet"; // empty message: socket.io-parser reads Number("") = 0, a CONNECT to "/"
 
 /**
  * One Socket.IO packet. `type` is what was on the wire: BINARY_EVENT/BINARY_ACK stay 5/6

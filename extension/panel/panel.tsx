@@ -201,12 +201,15 @@ declare global {
     __socketScopePanel?: {
       snapshot(): { tabId: number | null; status: string; received: number; dropped: number; report: Report };
       preserveLog(v: boolean): void;
+      /** The capture events the panel holds (the last MAX_ROWS), in arrival order. */
+      events(): readonly CaptureEvent[];
     };
   }
 }
 window.__socketScopePanel = {
   snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value, dropped: dropped.value + missed.value, report: model.report() }),
   preserveLog: setPreserve,
+  events: () => rows.value,
 };
 
 render(<App />, document.getElementById("root")!);

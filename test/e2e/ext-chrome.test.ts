@@ -1,0 +1,197 @@
+// The built extension (dist/chrome) in Debian's Chromium, read through the REAL DevTools
+// window: demo pages of every socket.io line, the backlog of a panel opened late, a stopped
+// service worker, two tabs, reloads with and without "preserve log", and iframes.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Page } from "playwright";
+import type { CaptureEvent } from "../../protocol/capture.ts";
+import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
+import { ensureBuilt, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
+import { RECORDER, assertScenarioTraffic, strip } from "./ext-expect.ts";
+
+const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
+
+let demo: Demo;
+let chrome: ChromeExt;
+
+before(async () => {
+  await ensureBuilt();
+  demo = await startDemo({ quiet: true, lines: LINES });
+  chrome = await launchChrome();
+  await chrome.ctx.addInitScript(RECORDER);
+});
+after(async () => {
+  await chrome?.close();
+  await demo?.stop();
+});
+
+async function openDemo(line: Line): Promise<Page> {
+  const page = await chrome.ctx.newPage();
+  await page.goto(demo.pageUrl({ line }));
+  await page.evaluate(() => window.demo.ready);
+  return page;
+}
+
+async function run(page: Page, ...scenarios: string[]): Promise<void> {
+  for (const s of scenarios) {
+    const r = await page.evaluate((name) => window.demo.run(name), s);
+    assert.ok(r.ok, `scenario ${s} failed in the page: ${JSON.stringify(r.details).slice(0, 300)}`);
+  }
+}
+
+const recorded = (page: Page) => page.evaluate(() => (window as unknown as { __rec: CaptureEvent[] }).__rec.slice());
+const panelEvents = (p: Panel) => p.evaluate<CaptureEvent[]>("window.__socketScopePanel.events()");
+
+/** Waits until the panel holds exactly what the page's hook dispatched (same events, same order). */
+async function assertPanelMatches(p: Panel, page: Page, what: string): Promise<CaptureEvent[]> {
+  let want = await recorded(page);
+  let got: CaptureEvent[] = [];
+  for (let i = 0; i < 100; i++) {
+    got = await panelEvents(p);
+    if (got.length >= want.length) break;
+    await new Promise((r) => setTimeout(r, 100));
+    want = await recorded(page);
+  }
+  want = await recorded(page);
+  got = await panelEvents(p);
+  // the ticker keeps talking: compare the common prefix, which must be all of `want` at the time
+  assert.ok(got.length >= want.length - 20, `${what}: panel has ${got.length} events, page dispatched ${want.length}`);
+  const n = Math.min(got.length, want.length);
+  assert.deepEqual(got.slice(0, n).map(strip), want.slice(0, n).map(strip), `${what}: panel events equal the hook's, in order`);
+  return got;
+}
+
+describe("extension in Chromium, read through the real DevTools panel", () => {
+  test("every socket.io line: DevTools opened after the traffic shows all of it, in order", async () => {
+    for (const line of LINES) {
+      const page = await openDemo(line);
+      await run(page, "events", "acks");
+      const panel = await chrome.openPanel(page);
+      const snap = await panel.waitFor((s) => s.status === "connected" && s.received > 10);
+      assert.equal(snap.dropped, 0, `${line}: nothing dropped`);
+      const events = await assertPanelMatches(panel, page, `line ${line}`);
+      assert.equal(events[0]?.type, "page", `${line}: the backlog starts with the page load`);
+      assert.equal(events.filter((e) => e.type === "page").length, 1);
+      assert.ok(events.every((e) => e.frameId === 0), `${line}: all from the top frame`);
+      assertScenarioTraffic(line, events);
+      await panel.close();
+      await page.close();
+    }
+  });
+
+  test("the service worker stopped mid-capture: nothing lost, live or from the backlog", async () => {
+    const page = await openDemo("4");
+    const panel = await chrome.openPanel(page);
+    await run(page, "events");
+    await assertPanelMatches(panel, page, "before the stop");
+    assert.ok((await chrome.workerTargets()).length > 0, "the worker is running");
+    await chrome.stopWorker(page);
+    assert.equal((await chrome.workerTargets()).length, 0, "the worker is stopped");
+    await run(page, "acks", "events");
+    const live = await assertPanelMatches(panel, page, "live panel across the restart");
+    assert.ok((await chrome.workerTargets()).length > 0, "the worker was started again by the relay");
+    assertScenarioTraffic("4", live);
+    await panel.close();
+    // a DevTools opened now is served from what the restarted worker restored
+    await chrome.stopWorker(page);
+    const late = await chrome.openPanel(page);
+    const restored = await assertPanelMatches(late, page, "backlog after two restarts");
+    assert.equal(restored[0]?.type, "page");
+    await late.close();
+    await page.close();
+  });
+
+  test("two tabs: each panel sees only its own tab", async () => {
+    const a = await openDemo("4");
+    const b = await openDemo("2");
+    const pa = await chrome.openPanel(a);
+    const pb = await chrome.openPanel(b);
+    await Promise.all([run(a, "events", "acks"), run(b, "events", "acks")]);
+    const ea = await assertPanelMatches(pa, a, "tab A");
+    const eb = await assertPanelMatches(pb, b, "tab B");
+    const ta = (await pa.snapshot()).tabId;
+    const tb = (await pb.snapshot()).tabId;
+    assert.notEqual(ta, tb);
+    const portA = new URL(demo.serverUrl("4")).port;
+    const portB = new URL(demo.serverUrl("2")).port;
+    const urls = (es: CaptureEvent[]) => es.flatMap((e) => ("url" in e && e.type !== "page" ? [e.url] : []));
+    assert.ok(urls(ea).length > 0 && urls(ea).every((u) => new URL(u).port === portA), "tab A: only the 4.x server");
+    assert.ok(urls(eb).length > 0 && urls(eb).every((u) => new URL(u).port === portB), "tab B: only the 2.x server");
+    const connsA = new Set(ea.map((e) => e.conn));
+    assert.ok(eb.every((e) => !connsA.has(e.conn)), "no connection appears in both panels");
+    await pa.close();
+    await pb.close();
+    await a.close();
+    await b.close();
+  });
+
+  test("reload: the panel starts over, or keeps everything with preserve log", async () => {
+    const page = await openDemo("4");
+    const panel = await chrome.openPanel(page);
+    await run(page, "events");
+    const first = await assertPanelMatches(panel, page, "first load");
+    await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
+    await page.reload();
+    await page.evaluate(() => window.demo.ready);
+    await run(page, "acks");
+    const second = await assertPanelMatches(panel, page, "after a reload without preserve log");
+    assert.equal(second.filter((e) => e.type === "page").length, 1, "only the new page");
+    const firstConns = new Set(first.filter((e) => e.type !== "page").map((e) => e.conn));
+    assert.ok(second.every((e) => !firstConns.has(e.conn)), "nothing of the first load remains");
+
+    await panel.evaluate("window.__socketScopePanel.preserveLog(true)");
+    const before = await panelEvents(panel);
+    await page.reload();
+    await page.evaluate(() => window.demo.ready);
+    await run(page, "events");
+    const now = await recorded(page);
+    let all: CaptureEvent[] = [];
+    for (let i = 0; i < 100; i++) {
+      all = await panelEvents(panel);
+      if (all.length >= before.length + now.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(all.filter((e) => e.type === "page").length, 2, "both pages are kept");
+    assert.deepEqual(all.slice(0, before.length).map(strip), before.map(strip), "the earlier page is intact");
+    const third = all.filter((e) => now.some((x) => x.conn === e.conn));
+    assert.deepEqual(third.slice(0, now.length).map(strip), now.map(strip), "the new page follows, in order");
+    await panel.close();
+    await page.close();
+  });
+
+  test("iframes: traffic is attributed to its frame", async () => {
+    const outer: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>outer</title><iframe id="f" src="${demo.pageUrl({ line: "4" })}"></iframe>`);
+    });
+    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    try {
+      const page = await chrome.ctx.newPage();
+      const outerUrl = `http://127.0.0.1:${(outer.address() as AddressInfo).port}/`;
+      await page.goto(outerUrl);
+      const frame = await (await page.waitForSelector("#f")).contentFrame();
+      assert.ok(frame);
+      await frame.waitForFunction(() => window.demo !== undefined);
+      await frame.evaluate(() => window.demo.ready);
+      await frame.evaluate(() => window.demo.run("events"));
+      const panel = await chrome.openPanel(page);
+      const inner = await frame.evaluate(() => (window as unknown as { __rec: CaptureEvent[] }).__rec.slice());
+      const snap = await panel.waitFor((s) => s.received >= inner.length + 1);
+      const events = await panelEvents(panel);
+      assert.ok(snap.received > 0);
+      const top = events.filter((e) => e.frameId === 0);
+      assert.deepEqual(top.map((e) => e.type), ["page"], "the outer page has no socket traffic");
+      const sub = events.filter((e) => e.frameId !== 0);
+      assert.ok(sub.length >= inner.length - 20 && sub.every((e) => typeof e.frameId === "number" && e.frameId > 0), "frame ids of the iframe");
+      assert.ok(sub.every((e) => e.frameUrl === demo.pageUrl({ line: "4" })), "frameUrl is the iframe's document");
+      const n = Math.min(sub.length, inner.length);
+      assert.deepEqual(sub.slice(0, n).map(strip), inner.slice(0, n).map(strip));
+      await panel.close();
+      await page.close();
+    } finally {
+      outer.close();
+    }
+  });
+});

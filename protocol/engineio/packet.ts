@@ -65,10 +65,19 @@ export function decodeTextPacket(rev: EioRevision, s: string, start: number, end
   return decodeError("eio", `unknown packet type ${JSON.stringify(s.charAt(start))}`, start, raw);
 }
 
+/**
+ * A Uint8Array subclass (a Node Buffer from a HAR loader, say) → a plain Uint8Array view of
+ * the same memory, so the binary data we hand out is never a Buffer.
+ */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
 /** One WebSocket frame (text or binary) → one packet. Never throws. */
 export function decodeEioPacket(rev: EioRevision, frame: string | Uint8Array): EioPacket | DecodeError {
   if (typeof frame === "string") return decodeTextPacket(rev, frame, 0, frame.length, frame);
   if (!(frame instanceof Uint8Array)) return decodeError("eio", "frame is neither text nor bytes", 0, "");
+  frame = plainBytes(frame);
   if (rev === 4) return { type: "message", data: frame };
   if (frame.length === 0) return decodeError("eio", "empty binary frame", 0, frame);
   const t = frame[0]!;

@@ -10,7 +10,7 @@
 // peer would have accepted up to that point plus the error.
 import { decodeError, type DecodeError } from "../types.ts";
 import { utf8Decode } from "../bytes.ts";
-import { decodeTextPacket, EIO_PACKET_TYPES, type EioPacket, type NonConformance } from "./packet.ts";
+import { decodeTextPacket, plainBytes, EIO_PACKET_TYPES, type EioPacket, type NonConformance } from "./packet.ts";
 
 export interface EioPayloadResult {
   packets: EioPacket[];
@@ -214,6 +214,7 @@ export function utf8DecodeWtf(b: Uint8Array): string {
 
 /** Rev 3 XHR2 binary payload. Binary packet data are views into `b` (no copy). */
 export function decodeV3BinaryPayload(b: Uint8Array): EioPayloadResult {
+  b = plainBytes(b);
   const packets: EioPacket[] = [];
   const n = b.length;
   const fail = (reason: string, offset: number): EioPayloadResult => ({ packets, errors: [decodeError("eio", reason, offset, b)] });

@@ -3,6 +3,7 @@
 import { decodeError, isDecodeError, type EioRevision } from "../types.ts";
 import { byteStringToBytes, isByteString, utf8Decode } from "../bytes.ts";
 import { decodeFormBody, unwrapJsonp } from "./jsonp.ts";
+import { plainBytes } from "./packet.ts";
 import { decodeV3BinaryPayload, decodeV3TextPayload, type DoubleUtf8Mode, type EioPayloadResult } from "./payload-v3.ts";
 import { decodeV4TextPayload } from "./payload-v4.ts";
 
@@ -42,6 +43,7 @@ function decode(rev: EioRevision, body: string | Uint8Array, opts: DecodePayload
       return decodeV3BinaryPayload(byteStringToBytes(body));
     text = body;
   } else if (body instanceof Uint8Array) {
+    body = plainBytes(body);
     if (rev === 3 && !opts.jsonp && !opts.form && (isOctetStream(opts.contentType) || (body.length > 0 && body[0]! <= 1)))
       return decodeV3BinaryPayload(body);
     if (rev === 4 && isOctetStream(opts.contentType))

@@ -4,7 +4,7 @@
 // A text payload is the UTF-8 of `<type digit><data>`; a binary payload is message data.
 import { decodeError, type DecodeError } from "../types.ts";
 import { utf8Decode, utf8Encode } from "../bytes.ts";
-import { decodeTextPacket, EIO_TYPE_IDS, type EioPacket } from "./packet.ts";
+import { decodeTextPacket, EIO_TYPE_IDS, plainBytes, type EioPacket } from "./packet.ts";
 
 const HEADER = 0;
 const EXT16 = 1;
@@ -55,6 +55,7 @@ export class WebTransportFrameDecoder {
       out.push(decodeError("webtransport", "chunk is not bytes", this.pos, ""));
       return out;
     }
+    chunk = plainBytes(chunk);
     const n = chunk.length;
     let i = 0;
     while (i < n && this.state !== FAILED) {

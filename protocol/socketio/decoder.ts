@@ -56,7 +56,7 @@ export class SioDecoder {
   }
 
   /** Drops a pending binary packet (session ended); returns it as an error when there was one. */
-  flush(): SioDecoded[] {
+  flush(): SioDecodeError[] {
     const p = this.pending;
     if (!p) return [];
     this.pending = null;

@@ -160,3 +160,34 @@ test("differential on header-ish garbage: wherever socket.io-parser 4 accepts, w
     { numRuns: 1000 },
   );
 });
+
+test("differential on header-ish garbage, rev 4: socket.io-parser 3.4.5 packets match ours; its ERROR packets and throws are our errors", () => {
+  const tok = fc.constantFrom("0", "1", "2", "3", "4", "5", "6", "7", "9", "12", "-", "/", "/a", ",", "[", "]", '"', "a", "{", "}", ":", '["x"]', '{"a":1}', '"s"', "[1]", "[]", "null");
+  fc.assert(
+    fc.property(fc.array(tok, { minLength: 1, maxLength: 8 }).map((a) => a.join("")), (s) => {
+      const ours = decodeSioString(4, s);
+      const d = new libs.siop3.Decoder();
+      const got: unknown[] = [];
+      d.on("decoded", (p) => got.push(p));
+      let threw = false;
+      try {
+        d.add(s);
+      } catch {
+        threw = true;
+      }
+      const real = got[0] as { type: number; data?: unknown } | undefined;
+      const refused = threw || (real !== undefined && real.type === 4 && typeof real.data === "string" && real.data.startsWith("parser error"));
+      if (refused) {
+        // the old parsers answer an unknown type with an ERROR packet ("parser error: …"), never a throw
+        if (!isDecodeError(ours)) assert.ok(ours.notes?.length, `${JSON.stringify(s)} accepted silently`);
+      } else if (real !== undefined) {
+        assert.ok(!isDecodeError(ours), `${JSON.stringify(s)}: ${JSON.stringify(ours)}`);
+        assert.deepEqual(normPacket(ours), normPacket(real));
+      } else {
+        // a binary header: siop3 waits for attachments, so do we
+        assert.ok(!isDecodeError(ours) && ours.attachments !== undefined && ours.attachments > 0, JSON.stringify(ours));
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});

@@ -204,3 +204,13 @@ test("no throw on garbage bytes and strings, whatever the parser", () => {
       }
     }
 });
+
+test("hostile nesting never throws (JSON deeper than the call stack)", () => {
+  const deep = "[".repeat(200_000) + "]".repeat(200_000);
+  for (const text of [`51-["a",${deep}]`, `2["a",${deep}]`, `30-1${deep}`]) {
+    const d = new SioDecoder({ rev: text.startsWith("3") ? 3 : 5 });
+    const out = [...d.push(text), ...d.push(Uint8Array.of(1))];
+    assert.ok(out.length >= 1);
+    for (const x of out) if (isDecodeError(x)) assert.equal(typeof x.reason, "string");
+  }
+});

@@ -1,0 +1,114 @@
+// HAR import: Chrome's export (with _webSocketMessages, base64 bodies, postData), Firefox-like
+// files without WebSocket messages, and malformed / truncated / foreign files.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { importHar, type HarImport } from "../../protocol/har/index.ts";
+import { SessionModel } from "../../protocol/session/index.ts";
+import { chromeHar, entry, SID, T0 } from "../fixtures/har-builder.ts";
+
+function ok(r: ReturnType<typeof importHar>): HarImport {
+  if ("error" in r) assert.fail(`unexpected error: ${r.error}`);
+  return r;
+}
+
+test("Chrome HAR → capture events in time order: requests, responses, WebSocket open and frames (text and base64)", () => {
+  const r = ok(importHar(JSON.stringify(chromeHar())));
+  assert.equal(r.creator, "WebInspector 537.36");
+  assert.equal(r.entries, 5);
+  const types = r.events.map((e) => e.type);
+  assert.equal(types.filter((t) => t === "ws-frame").length, 7);
+  for (let i = 1; i < r.events.length; i++) assert.ok(r.events[i]!.ts >= r.events[i - 1]!.ts, "sorted by time");
+  const post = r.events.find((e) => e.type === "http-request" && e.method === "POST");
+  assert.deepEqual(post && post.type === "http-request" ? post.body : null, { text: "40" });
+  const bin = r.events.find((e) => e.type === "ws-frame" && "base64" in e.data);
+  assert.deepEqual(bin && bin.type === "ws-frame" ? [bin.dir, bin.data, bin.ts] : null, ["out", { base64: "AQID" }, T0 + 80.5]);
+  const b64resp = r.events.filter((e) => e.type === "http-response")[3];
+  assert.deepEqual(b64resp && b64resp.type === "http-response" ? b64resp.body : null, { base64: "Ng==" });
+  assert.equal(r.events[0]!.frameUrl, "page_1");
+});
+
+test("Chrome HAR → session model: upgrade, binary event, ack latency from fractional WebSocket times", () => {
+  const r = ok(importHar(chromeHar()));
+  const m = new SessionModel();
+  m.applyAll(r.events);
+  m.finish();
+  const rep = m.toReport();
+  assert.equal(rep.connections.length, 1);
+  const c = rep.connections[0]!;
+  assert.equal(c.sid, SID);
+  assert.deepEqual(c.transports, ["polling", "websocket"]);
+  assert.equal(c.upgraded, true);
+  const ev = c.namespaces[0]!.events;
+  assert.deepEqual(ev[0]!.args, [{ $binary: "AQID" }]);
+  assert.equal(ev[1]!.ackId, 1);
+  assert.deepEqual(ev[1]!.ack, { args: ["a"], latencyMs: 1.25 });
+  assert.deepEqual(rep.diagnostics, []);
+});
+
+test("Firefox-like HAR: WebSocket entry without messages (counted), polling only", () => {
+  const har = chromeHar() as { log: { entries: Record<string, unknown>[]; creator: unknown } };
+  har.log.creator = { name: "Firefox", version: "128.0" };
+  delete har.log.entries[4]!._webSocketMessages;
+  delete har.log.entries[4]!._resourceType;
+  const r = ok(importHar(har));
+  assert.equal(r.websocketsWithoutMessages, 1);
+  assert.equal(r.events.filter((e) => e.type === "ws-frame").length, 0);
+  const m = new SessionModel();
+  m.applyAll(r.events);
+  m.finish();
+  assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "connected");
+});
+
+test("failed requests (status 0) become http-error; lossy binary postData is marked unavailable; base64 postData honoured", () => {
+  const har = {
+    log: {
+      entries: [
+        { ...(entry(0, 5, "GET", "http://h/socket.io/?EIO=3&transport=polling&sid=x", 0, null) as object), _error: "net::ERR_ABORTED" },
+        entry(1, 1, "POST", "http://h/socket.io/?EIO=3&transport=polling&sid=x", 200, { text: "ok" }, { text: "\u0001\ufffd\ufffd", mimeType: "application/octet-stream" }),
+        entry(2, 1, "POST", "http://h/socket.io/?EIO=3&transport=polling&sid=x", 200, { text: "ok" }, { text: "AAT/NOKCrA==", mimeType: "application/octet-stream", encoding: "base64" }),
+      ],
+    },
+  };
+  const r = ok(importHar(har));
+  const err = r.events.find((e) => e.type === "http-error");
+  assert.deepEqual(err && err.type === "http-error" ? [err.reason, err.ts] : null, ["abort", T0 + 5]);
+  const posts = r.events.filter((e) => e.type === "http-request");
+  assert.equal(posts[1]!.type === "http-request" && posts[1]!.bodyUnavailable, "binary request body was exported as lossy text");
+  assert.deepEqual(posts[2]!.type === "http-request" && posts[2]!.body, { base64: "AAT/NOKCrA==" });
+});
+
+test("malformed, truncated, foreign and binary files: one-line errors, never a throw", () => {
+  const good = JSON.stringify(chromeHar());
+  const cases: [unknown, RegExp][] = [
+    ["", /^empty file/],
+    ["   \n", /^empty file/],
+    [good.slice(0, good.length / 2), /^truncated HAR/],
+    ["{\"log\": {\"entries\": [}", /^not valid JSON( at line 1, column \d+)?: Unexpected token/],
+    ['{"name":"pkg","version":"1.0.0"}', /^not a HAR file: no "log" object at the top level \(found: name, version\)/],
+    ['{"log":{"entries":{}}}', /^not a HAR file: "log.entries" is missing or not an array/],
+    ['{"log":{"entries":[{"foo":1},{"request":{}}]}}', /^not a usable HAR file: none of its 2 entries could be read/],
+    ["\u0089PNG\r\n\u001a\n\u0000\u0000\u0000\rIHDR\u0000\u0000", /^not a HAR file: the file is binary/],
+    ["hello world", /^not a HAR file: expected a JSON object/],
+    ["42", /^not a HAR file: expected a JSON object/],
+    [[1, 2, 3], /^not a HAR file: a JSON array, but not of capture events/],
+    [null, /^not a HAR file: the JSON is not an object/],
+  ];
+  for (const [input, re] of cases) {
+    const r = importHar(input);
+    assert.ok("error" in r, `expected an error for ${JSON.stringify(input)?.slice(0, 40)}`);
+    assert.match(r.error, re);
+    assert.ok(!r.error.includes("\n"), "one line");
+  }
+});
+
+test("entries with problems are skipped with a warning while the rest is read", () => {
+  const har = chromeHar() as { log: { entries: unknown[] } };
+  har.log.entries.push({ request: { url: "http://x/" }, startedDateTime: "yesterday" }, 7);
+  const r = ok(importHar(har));
+  assert.deepEqual(r.warnings, ["entry 5: startedDateTime missing or invalid", "entry 6: not an object"]);
+});
+
+test("a JSON array of capture events is accepted as is", () => {
+  const r = ok(importHar(JSON.stringify([{ v: 1, ts: 1, conn: "a", type: "ws-open", url: "ws://x/socket.io/?EIO=4&transport=websocket" }])));
+  assert.equal(r.events.length, 1);
+});

@@ -233,7 +233,11 @@ export function detectFromFirstPayload(data: string | Uint8Array, context?: "htt
   }
   if (s.length === 0) return null;
 
-  if (JSONP_09.test(s)) return { family: "sio09", jsonp: true };
+  if (JSONP_09.test(s)) {
+    const inner = unwrapJsString(s);
+    const r = inner === null ? null : detectFromFirstPayload(inner, "http");
+    return r && r.family === "sio09" && r.kind ? { family: "sio09", jsonp: true, kind: r.kind } : { family: "sio09", jsonp: true };
+  }
   if (JSONP_EIO.test(s)) {
     const inner = unwrapJsString(s);
     const r = inner === null ? null : detectFromFirstPayload(inner, "http");
@@ -241,11 +245,13 @@ export function detectFromFirstPayload(data: string | Uint8Array, context?: "htt
     if (r && r.family === "eio" && r.rev) out.rev = r.rev;
     return out;
   }
+  // a packet first: `3:::hello` also fits the handshake shape (sid "3", transports "hello"),
+  // while a real sid is never a single digit
+  if (/^[0-8]:[0-9]*\+?:/.test(s) && !isDecodeError(decodeSio09Packet(s))) return { family: "sio09", kind: "packet" };
   if (SIO09_HANDSHAKE.test(s)) return { family: "sio09", kind: "handshake" };
   if (s.charCodeAt(0) === 0xfffd) {
     return /^\ufffd[0-9]+\ufffd[0-8]:/.test(s) ? { family: "sio09", kind: "payload" } : null;
   }
-  if (/^[0-8]:[0-9]*\+?:/.test(s) && !isDecodeError(decodeSio09Packet(s))) return { family: "sio09", kind: "packet" };
   if (isEio3TextPayload(s) || (context !== "ws" && looksEio3First(s))) return { family: "eio", rev: 3 };
   const c = s.charCodeAt(0);
   if (c >= 48 && c <= 54) {

@@ -120,7 +120,7 @@ test("handshake: plain and JSONP bodies", async () => {
   assert.deepEqual(h.handshake.transports, ["websocket", "htmlfile", "xhr-polling", "jsonp-polling"]);
   assert.equal(h.handshake.sid, r.body.split(":")[0]);
   const j = await get(`${base}?t=1&jsonp=3`);
-  assert.deepEqual(detectFromFirstPayload(j.body), { family: "sio09", jsonp: true });
+  assert.deepEqual(detectFromFirstPayload(j.body), { family: "sio09", jsonp: true, kind: "handshake" });
   const hj = parseSio09HandshakeReply(j.status, j.body);
   assert.ok(hj.kind === "ok");
   assert.equal(hj.jsonp, 3);

@@ -14,7 +14,10 @@ test("SIO 0.9 handshake body, first packet, framed payload, JSONP", () => {
   assert.deepEqual(detectFromFirstPayload("1::", "ws"), { family: "sio09", kind: "packet" });
   assert.deepEqual(detectFromFirstPayload('5:::{"name":"hello","args":["world"]}'), { family: "sio09", kind: "packet" });
   assert.deepEqual(detectFromFirstPayload("\ufffd3\ufffd1::\ufffd3\ufffd2::"), { family: "sio09", kind: "payload" });
-  assert.deepEqual(detectFromFirstPayload('io.j[0]("1::");'), { family: "sio09", jsonp: true });
+  assert.deepEqual(detectFromFirstPayload("3:::hello"), { family: "sio09", kind: "packet" });
+  assert.deepEqual(detectFromFirstPayload('io.j[0]("1::");'), { family: "sio09", jsonp: true, kind: "packet" });
+  assert.deepEqual(detectFromFirstPayload('io.j[2]("GkdXWlz2M4Q3HL0h8lmN:60:60:websocket");'), { family: "sio09", jsonp: true, kind: "handshake" });
+  assert.deepEqual(detectFromFirstPayload('io.j[0](new Error("handshake error"));'), { family: "sio09", jsonp: true });
 });
 
 test("EIO 3 text payload (length-prefixed), including the SIO 2 merged 40", () => {

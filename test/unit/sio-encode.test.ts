@@ -1,7 +1,7 @@
 // Encoders and the recovery-offset helper; expected outputs written by hand.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeSioPacket, splitRecoveryOffset } from "../../protocol/socketio/index.ts";
+import { decodeSioString, encodeSioPacket, splitRecoveryOffset, type SioPacket } from "../../protocol/socketio/index.ts";
 
 const b = (...xs: number[]) => Uint8Array.from(xs);
 
@@ -59,4 +59,13 @@ test("splitRecoveryOffset (PROTOCOL.md 7.6 `42[\"chat\",\"hello\",\"MzUPkW0\"]`)
   assert.deepEqual(splitRecoveryOffset(["chat", 1]), { args: ["chat", 1], offset: null });
   assert.deepEqual(splitRecoveryOffset(["chat"]), { args: ["chat"], offset: null });
   assert.deepEqual(splitRecoveryOffset([]), { args: [], offset: null });
+});
+
+test("12.4 recovery vector: wire `42[\"chat\",\"hi\",\"MzUPkW0\"]` → EVENT chat, args [\"hi\"], offset", () => {
+  const p = decodeSioString(5, '2["chat","hi","MzUPkW0"]') as SioPacket;
+  assert.deepEqual(p, { type: 2, nsp: "/", data: ["chat", "hi", "MzUPkW0"] }); // the packet layer does not strip it
+  const { args, offset } = splitRecoveryOffset(p.data as unknown[]);
+  assert.deepEqual(args.slice(1), ["hi"]);
+  assert.equal(args[0], "chat");
+  assert.equal(offset, "MzUPkW0");
 });

@@ -1,10 +1,13 @@
-// Our Socket.IO 0.9 codec against the real one: socket.io 0.9.19 lib/parser.js
-// (encodePacket / decodePacket / encodePayload / decodePayload). Theirs encodes → ours
-// decodes, ours encodes → theirs decodes, and both encoders write the same text, over
-// random packets (emoji, lone surrogates, ':' in data, endpoints, every type).
+// Our Socket.IO 0.9 codec against the real ones: socket.io 0.9.19 lib/parser.js (server)
+// and socket.io-client 0.9.17 lib/parser.js (browser, loaded in a vm context as a browser
+// would: `io.JSON`, `io.util`). Theirs encodes → ours decodes, ours encodes → theirs
+// decodes, and the encoders write the same text, over random packets (emoji, lone
+// surrogates, ':' in data, endpoints, every type).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import vm from "node:vm";
 import fc from "fast-check";
 import {
   decodeSio09Packet,
@@ -38,6 +41,18 @@ const parser = require("sio09/lib/parser.js") as {
   encodePayload(ps: string[]): string;
   decodePayload(s: string): TheirPacket[];
 };
+
+type TheirParser = typeof parser;
+/** The browser client's parser: util.js + parser.js evaluated with a global `io`, as in the browser bundle. */
+const clientParser = ((): TheirParser => {
+  const ctx = vm.createContext({ io: { JSON }, JSON }) as { io: { parser: TheirParser } };
+  for (const f of ["util.js", "parser.js"]) {
+    vm.runInContext(readFileSync(require.resolve(`sio09-client/lib/${f}`), "utf8"), ctx, { filename: f });
+  }
+  return ctx.io.parser;
+})();
+/** Objects made inside the vm context have its prototypes: clone them into this realm before comparing. */
+const here = <T>(x: T): T => structuredClone(x);
 
 const RUNS = 400;
 
@@ -231,4 +246,35 @@ test("the endpoint regex quirk and ':' in data agree with the real decoder", () 
   for (const wire of ["1::/test?my=param", "1::/test:?my=param", "3:::a:b:c", "3:5+:/x:y:z", "5:::{\"name\":\"a:b\",\"args\":[\":\"]}"]) {
     assert.deepEqual(canonOurs(decodeSio09Packet(wire)), canonTheirs(parser.decodePacket(wire)), wire);
   }
+});
+
+test("client parser: its encodePacket → our decoder agrees with its decodePacket", () => {
+  fc.assert(
+    fc.property(theirPacket, (p) => {
+      const wire = clientParser.encodePacket(p);
+      assert.deepEqual(canonOurs(decodeSio09Packet(wire)), here(canonTheirs(clientParser.decodePacket(wire))));
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test("client parser: our encoders write what it writes, and it decodes our payloads", () => {
+  fc.assert(
+    fc.property(fc.array(theirPacket, { minLength: 1, maxLength: 5 }), (ps) => {
+      for (const p of ps) assert.equal(encodeSio09Packet(toOurs(p)), clientParser.encodePacket(p));
+      const ours = encodeSio09Payload(ps.map(toOurs));
+      assert.equal(ours, clientParser.encodePayload(ps.map((p) => clientParser.encodePacket(p))));
+      assert.deepEqual(here(clientParser.decodePayload(ours).map(canonTheirs)), decodeSio09Payload(ours).map(canonOurs));
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test("client parser quirk: an unknown error reason is written -1 (the server writes undefined); ours keeps the text", () => {
+  const wire = clientParser.encodePacket({ type: "error", endpoint: "/x", reason: "custom" });
+  assert.equal(wire, "7::/x:-1");
+  assert.equal(clientParser.decodePacket(wire).reason, "");
+  const ours = decodeSio09Packet(wire) as Sio09Packet;
+  assert.equal(ours.reason, "-1");
+  assert.equal(ours.reasonCode, "-1");
 });

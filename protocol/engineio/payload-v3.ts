@@ -149,17 +149,67 @@ function byteStringUtf8(s: string, start: number, end: number): string | null {
   return utf8Decode(bytes);
 }
 
-/** 0 = ASCII only, 1 = chars ≤ U+00FF with some ≥ U+0080 (a possible byte string), 2 = wider chars. */
+/**
+ * 0 = ASCII only; 1 = every char ≤ U+00FF and the high ones form well-shaped UTF-8
+ * sequences (a plausible double-UTF-8 body); 2 = anything else. Stops at the first char
+ * that rules double-UTF-8 out, so ordinary non-ASCII bodies cost almost nothing here.
+ */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function charClass(s: string): 0 | 1 | 2 {
+  // the native regex scan skips the ASCII run (most of a body) far faster than a JS loop
+  const first = s.search(NON_ASCII);
+  if (first < 0) return 0;
   let cls: 0 | 1 = 0;
-  for (let i = 0; i < s.length; i++) {
+  const n = s.length;
+  for (let i = first; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0x7f) {
-      if (c > 0xff) return 2;
-      cls = 1;
+    if (c < 0x80) continue;
+    if (c < 0xc2 || c > 0xf4) return 2;
+    const need = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+    if (i + need >= n) return 2;
+    for (let k = 1; k <= need; k++) {
+      const ck = s.charCodeAt(i + k);
+      if (ck < 0x80 || ck > 0xbf) return 2;
     }
+    i += need;
+    cls = 1;
   }
   return cls;
+}
+
+/** The conformant case, kept lean: UTF-16 lengths, no retries. */
+function parseUtf16(text: string): Parsed {
+  const packets: EioPacket[] = [];
+  const n = text.length;
+  if (n === 0) return { packets, error: decodeError("eio", "empty payload", 0, text) };
+  let i = 0;
+  while (i < n) {
+    const lenStart = i;
+    let len = 0;
+    let c = 0;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (len < LEN_CAP) len = len * 10 + (c - 48);
+      i++;
+    }
+    if (i === lenStart || i >= n || c !== 58) return parseLengthPrefixed(text, UTF16, false); // slow path words the error
+    const start = i + 1;
+    const end = start + len;
+    if (end > n) return parseLengthPrefixed(text, UTF16, false);
+    i = end;
+    if (len === 0) continue;
+    const t = text.charCodeAt(start) - 48;
+    if (t >= 0 && t <= 6) {
+      packets.push(len === 1 ? { type: EIO_PACKET_TYPES[t]! } : { type: EIO_PACKET_TYPES[t]!, data: text.substring(start + 1, end) });
+      continue;
+    }
+    const p = decodeTextPacket(3, text, start, end, text);
+    if ("kind" in p) return { packets, error: p };
+    packets.push(p);
+  }
+  return { packets, error: null };
 }
 
 export type DoubleUtf8Mode = "auto" | "never" | "always";
@@ -179,8 +229,8 @@ export function decodeV3TextPayload(text: string, doubleUtf8: DoubleUtf8Mode = "
     const d = parseLengthPrefixed(text, UTF16, true);
     return d.error ? { packets: d.packets, errors: [d.error], nonConformant: "double-utf8" } : { packets: d.packets, errors: [], nonConformant: "double-utf8" };
   }
-  const r = parseLengthPrefixed(text, UTF16, false);
-  const cls = charClass(text);
+  const r = parseUtf16(text);
+  const cls = doubleUtf8 === "never" && !r.error ? 0 : charClass(text);
   if (cls === 1 && doubleUtf8 === "auto") {
     const d = parseLengthPrefixed(text, UTF16, true);
     if (!d.error) return { packets: d.packets, errors: [], nonConformant: "double-utf8" };

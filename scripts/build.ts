@@ -75,10 +75,14 @@ export interface BuildOptions {
   pkg?: boolean;
   minify?: boolean;
   quiet?: boolean;
+  /** Where chrome/, firefox/ and the zips go (default dist/); tests build their own copy. */
+  outDir?: string;
 }
 
-export async function buildExtension(opts: BuildOptions = {}): Promise<typeof DIST> {
-  const out = join(root, "dist/.build");
+export async function buildExtension(opts: BuildOptions = {}): Promise<{ chrome: string; firefox: string }> {
+  const base = opts.outDir ?? join(root, "dist");
+  const dist = { chrome: join(base, "chrome"), firefox: join(base, "firefox") };
+  const out = join(base, ".build");
   rmSync(out, { recursive: true, force: true });
   await build({
     entryPoints: entries(),
@@ -98,7 +102,7 @@ export async function buildExtension(opts: BuildOptions = {}): Promise<typeof DI
   });
   const icons = makeIcons();
   for (const target of ["chrome", "firefox"] as const) {
-    const dir = DIST[target];
+    const dir = dist[target];
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, "icons"), { recursive: true });
     for (const f of readdirSync(out)) copyFileSync(join(out, f), join(dir, f));
@@ -108,13 +112,13 @@ export async function buildExtension(opts: BuildOptions = {}): Promise<typeof DI
   }
   rmSync(out, { recursive: true, force: true });
   if (opts.pkg) {
-    writeFileSync(join(root, "dist/socket-scope-chrome.zip"), zipDir(DIST.chrome));
-    writeFileSync(join(root, "dist/socket-scope-firefox.zip"), zipDir(DIST.firefox));
+    writeFileSync(join(base, "socket-scope-chrome.zip"), zipDir(dist.chrome));
+    writeFileSync(join(base, "socket-scope-firefox.zip"), zipDir(dist.firefox));
   }
   if (!opts.quiet) {
-    console.log(`socket-scope: built ${relative(process.cwd(), DIST.chrome)} and ${relative(process.cwd(), DIST.firefox)}${opts.pkg ? " (+ zips in dist/)" : ""}`);
+    console.log(`socket-scope: built ${relative(process.cwd(), dist.chrome)} and ${relative(process.cwd(), dist.firefox)}${opts.pkg ? ` (+ zips in ${relative(process.cwd(), base) || "."})` : ""}`);
   }
-  return DIST;
+  return dist;
 }
 
 // ---- icons: a ring on a dark rounded square, drawn here so no binary lives in the repo ----

@@ -22,6 +22,8 @@ export interface TabMeta {
   first: number;
   /** Index the next event will get. */
   next: number;
+  /** Index of the current top-level page's first event (a navigation or Clear moves it). */
+  pageStart: number;
   /** Events evicted by the cap since the current top-level page began. */
   dropped: number;
   bytes: number;
@@ -39,7 +41,7 @@ export interface TabLog {
 }
 
 export function newTab(tabId: number, next = 0): TabLog {
-  return { meta: { tabId, first: next, next, dropped: 0, bytes: 0, url: "", docs: {}, chunks: [] }, chunks: [] };
+  return { meta: { tabId, first: next, next, pageStart: next, dropped: 0, bytes: 0, url: "", docs: {}, chunks: [] }, chunks: [] };
 }
 
 export function eventBytes(e: CaptureEvent): number {
@@ -81,6 +83,7 @@ export function appendBatch(
     tab.chunks = [];
     for (const d of Object.keys(m.docs)) m.docs[d] = -1;
     m.first = m.next;
+    m.pageStart = m.next;
     m.bytes = 0;
     m.dropped = 0;
     m.url = nav.url;
@@ -108,7 +111,10 @@ export function appendBatch(
   return { kind: "appended", chunk, evicted, reset };
 }
 
-/** Events with index ≥ since, and how many the caller asked for that are gone. */
+/**
+ * Events with index ≥ since, and how many of the current page's events the caller asked for
+ * that the cap has evicted (events of earlier pages are not "missed": navigation cleared them).
+ */
 export function eventsSince(tab: TabLog, since: number): { start: number; events: CaptureEvent[]; missed: number } {
   const from = Math.max(since, tab.meta.first);
   const events: CaptureEvent[] = [];
@@ -117,7 +123,7 @@ export function eventsSince(tab: TabLog, since: number): { start: number; events
     if (end <= from) continue;
     events.push(...(from > c.start ? c.events.slice(from - c.start) : c.events));
   }
-  return { start: from, events, missed: Math.max(0, tab.meta.first - since) };
+  return { start: from, events, missed: Math.max(0, tab.meta.first - Math.max(since, tab.meta.pageStart ?? 0)) };
 }
 
 /** Empties the tab's backlog (the panel's Clear); numbering continues. */
@@ -125,6 +131,7 @@ export function clearTab(tab: TabLog): Chunk[] {
   const gone = tab.chunks;
   tab.chunks = [];
   tab.meta.first = tab.meta.next;
+  tab.meta.pageStart = tab.meta.next;
   tab.meta.bytes = 0;
   tab.meta.dropped = 0;
   tab.meta.chunks = [];

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
-import { ensureBuilt, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
+import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
 import { RECORDER, assertScenarioTraffic, strip } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
@@ -17,9 +17,9 @@ let demo: Demo;
 let chrome: ChromeExt;
 
 before(async () => {
-  await ensureBuilt();
+  const dist = await buildForTest();
   demo = await startDemo({ quiet: true, lines: LINES });
-  chrome = await launchChrome();
+  chrome = await launchChrome(dist.chrome);
   await chrome.ctx.addInitScript(RECORDER);
 });
 after(async () => {

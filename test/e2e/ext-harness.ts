@@ -2,14 +2,12 @@
 // panel: Target.openDevTools, InspectorView.showPanel("chrome-extension://<id>Socket.IO"),
 // then Runtime.evaluate inside the panel's iframe target (see /work/shared/RECIPES.md).
 import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright";
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const CHROME_DIST = join(ROOT, "dist/chrome");
-export const FIREFOX_DIST = join(ROOT, "dist/firefox");
 
 /** What `window.__socketScopePanel.snapshot()` returns (see extension/panel/panel.tsx). */
 export interface PanelSnapshot {
@@ -20,10 +18,15 @@ export interface PanelSnapshot {
   report: unknown;
 }
 
-export async function ensureBuilt(): Promise<void> {
-  if (existsSync(join(CHROME_DIST, "manifest.json")) && process.env.SOCKET_SCOPE_NO_BUILD) return;
+/**
+ * Builds this test file's own copy of the extension (a temp dir), so test files running in
+ * parallel never load a dist/ that another one is rewriting. Returns the unpacked dirs.
+ */
+export async function buildForTest(pkg = false): Promise<{ chrome: string; firefox: string; root: string }> {
   const { buildExtension } = await import("../../scripts/build.ts");
-  await buildExtension({ quiet: true });
+  const root = mkdtempSync(join(tmpdir(), "socket-scope-dist-"));
+  process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+  return { ...(await buildExtension({ quiet: true, outDir: root, pkg })), root };
 }
 
 export interface Panel {
@@ -50,7 +53,7 @@ export interface ChromeExt {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function launchChrome(ext = CHROME_DIST): Promise<ChromeExt> {
+export async function launchChrome(ext: string): Promise<ChromeExt> {
   const profile = mkdtempSync(join(tmpdir(), "socket-scope-chrome-"));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",

@@ -1,0 +1,78 @@
+// The router's per-tab backlog rules (extension/background/backlog.ts), without a browser:
+// the cap and its dropped count, duplicate resends, late batches of a page navigated away
+// from, navigation resets, and resuming from an index.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { CaptureEvent } from "../../protocol/capture.ts";
+import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, appendBatch, clearTab, eventsSince, newTab } from "../../extension/background/backlog.ts";
+
+const page = (url: string): CaptureEvent => ({ v: 1, type: "page", ts: 1, conn: "p", url });
+const frame = (i: number, text = `42["n",${i}]`): CaptureEvent => ({ v: 1, type: "ws-frame", ts: 1, conn: "c", dir: "in", data: { text } });
+
+describe("tab backlog", () => {
+  test("numbers events, stamps the frame, and resumes from an index", () => {
+    const t = newTab(7);
+    appendBatch(t, "d1", 1, 0, [page("http://a/"), frame(1)]);
+    appendBatch(t, "d1", 2, 0, [frame(2), frame(3)]);
+    const all = eventsSince(t, 0);
+    assert.equal(all.start, 0);
+    assert.equal(all.events.length, 4);
+    assert.ok(all.events.every((e) => e.frameId === 0));
+    const tail = eventsSince(t, 3);
+    assert.equal(tail.start, 3);
+    assert.deepEqual(tail.events.map((e) => (e.type === "ws-frame" && "text" in e.data ? e.data.text : e.type)), ['42["n",3]']);
+    assert.equal(tail.missed, 0);
+  });
+
+  test("a resent batch is a duplicate; a late batch of the previous page is stale", () => {
+    const t = newTab(1);
+    assert.equal(appendBatch(t, "d1", 1, 0, [page("http://a/")]).kind, "appended");
+    assert.equal(appendBatch(t, "d1", 1, 0, [page("http://a/")]).kind, "duplicate");
+    assert.equal(appendBatch(t, "sub", 1, 3, [page("http://a/frame"), frame(1)]).kind, "appended");
+    const nav = appendBatch(t, "d2", 1, 0, [page("http://b/")]);
+    assert.equal(nav.kind, "appended");
+    assert.ok(nav.kind === "appended" && nav.reset !== null && nav.reset.length === 2, "the old page's chunks are cleared");
+    assert.equal(appendBatch(t, "d1", 2, 0, [frame(9)]).kind, "stale");
+    assert.equal(appendBatch(t, "sub", 2, 3, [frame(9)]).kind, "stale");
+    const now = eventsSince(t, 0);
+    assert.equal(now.events.length, 1);
+    assert.equal(now.missed, 0, "events cleared by a navigation are not reported as missed");
+    assert.equal(t.meta.url, "http://b/");
+    assert.equal(now.start, 3, "indexes keep counting across pages");
+  });
+
+  test("over the event cap the oldest chunks go, counted as dropped", () => {
+    const t = newTab(2);
+    appendBatch(t, "d", 1, 0, [page("http://a/")]);
+    const per = 1000;
+    const batches = Math.ceil(MAX_EVENTS_PER_TAB / per) + 3;
+    for (let b = 0; b < batches; b++) appendBatch(t, "d", b + 2, 0, Array.from({ length: per }, (_, i) => frame(b * per + i, "3")));
+    const total = 1 + batches * per;
+    const held = eventsSince(t, 0);
+    assert.ok(held.events.length <= MAX_EVENTS_PER_TAB);
+    assert.equal(held.events.length + t.meta.dropped, total, "held + dropped = everything the page sent");
+    assert.equal(held.missed, t.meta.dropped, "a panel asking from the start learns how many it missed");
+    assert.equal(held.start, total - held.events.length);
+  });
+
+  test("over the byte cap the oldest chunks go", () => {
+    const t = newTab(3);
+    const big = "x".repeat(64 * 1024);
+    const n = Math.ceil(MAX_BYTES_PER_TAB / big.length) + 4;
+    for (let i = 0; i < n; i++) appendBatch(t, "d", i + 1, 0, [frame(i, big)]);
+    assert.ok(t.meta.bytes <= MAX_BYTES_PER_TAB);
+    assert.ok(t.meta.dropped >= 4);
+    assert.equal(eventsSince(t, 0).events.length + t.meta.dropped, n);
+  });
+
+  test("clear empties the tab but keeps numbering", () => {
+    const t = newTab(4);
+    appendBatch(t, "d", 1, 0, [page("http://a/"), frame(1)]);
+    clearTab(t);
+    assert.equal(eventsSince(t, 0).events.length, 0);
+    appendBatch(t, "d", 2, 0, [frame(2)]);
+    const r = eventsSince(t, 0);
+    assert.equal(r.start, 2);
+    assert.equal(r.missed, 0);
+  });
+});

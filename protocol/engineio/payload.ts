@@ -44,7 +44,10 @@ function decode(rev: EioRevision, body: string | Uint8Array, opts: DecodePayload
     text = body;
   } else if (body instanceof Uint8Array) {
     body = plainBytes(body);
-    if (rev === 3 && !opts.jsonp && !opts.form && (isOctetStream(opts.contentType) || (body.length > 0 && body[0]! <= 1)))
+    // XHR2 entries start with 00/01; a body starting with a digit is a text payload even if
+    // mislabelled octet-stream (the two forms cannot be confused on their first byte).
+    const b0 = body.length > 0 ? body[0]! : -1;
+    if (rev === 3 && !opts.jsonp && !opts.form && (b0 === 0 || b0 === 1 || (isOctetStream(opts.contentType) && !(b0 >= 0x30 && b0 <= 0x39))))
       return decodeV3BinaryPayload(body);
     if (rev === 4 && isOctetStream(opts.contentType))
       return { packets: [], errors: [decodeError("eio", "rev 4 has no binary payload form (servers answer 400)", 0, body)] };

@@ -77,6 +77,16 @@ test("invalid text packets are DecodeErrors with offset 0 and the raw frame (12.
   }
 });
 
+test("Node Buffers in, plain Uint8Arrays out", () => {
+  const p = decodeEioPacket(3, Buffer.from([4, 1, 2]));
+  assert.ok(!isDecodeError(p));
+  assert.equal(Object.getPrototypeOf(p.data), Uint8Array.prototype);
+  assert.deepEqual(p.data, u8(1, 2));
+  const q = decodeEioPacket(4, Buffer.from([9]));
+  assert.ok(!isDecodeError(q));
+  assert.equal(Object.getPrototypeOf(q.data), Uint8Array.prototype);
+});
+
 test("garbage never throws", () => {
   for (const f of [null, undefined, 42, {}, [], new ArrayBuffer(2)] as unknown[]) {
     for (const rev of [3, 4] as const) assert.ok(isDecodeError(decodeEioPacket(rev, f as string)));

@@ -170,6 +170,8 @@ test("12.2 XHR2 binary payloads", () => {
   // 12 digits of length: 00 01 02 ff + 12-byte string
   const long = "4" + "x".repeat(11);
   assert.deepEqual(decodeV3BinaryPayload(u8(0, 1, 2, 0xff, ...ascii(long))), { packets: [{ type: "message", data: "x".repeat(11) }], errors: [] });
+  // a text body mislabelled octet-stream is still read as text (XHR2 bodies start with 00/01)
+  assert.deepEqual(decodeEioPayload(3, new TextEncoder().encode("2:4€"), { contentType: "application/octet-stream" }), { packets: [{ type: "message", data: "€" }], errors: [] });
   // an empty XHR2 body is an empty batch (what the reference encodes for no packets)
   assert.deepEqual(decodeV3BinaryPayload(u8()), { packets: [], errors: [] });
   // WTF-8 lone surrogate in a binary-form string packet → U+FFFD

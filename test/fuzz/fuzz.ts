@@ -3,8 +3,9 @@
 // Default 1,200,000 cases split evenly across the targets of targets.ts: arbitrary text,
 // arbitrary bytes and mutated valid inputs. Prints per-decoder counts; exits 1 on any throw,
 // printing the failing input (JSON string or hex bytes), the option variant and the stack.
-// Malformed DecodeErrors (no reason, negative offset, raw missing) are reported as warnings.
-import { TARGETS, badErrors, type FuzzInput } from "./targets.ts";
+// Malformed DecodeErrors (no reason, negative offset, raw missing) and internal errors that the
+// session model caught and turned into diagnostics are reported as warnings (not fatal).
+import { TARGETS, badErrors, internalErrors, type FuzzInput } from "./targets.ts";
 import { inputFor, rng } from "./generate.ts";
 import { toHex } from "../../protocol/bytes.ts";
 
@@ -31,6 +32,7 @@ for (let ti = 0; ti < targets.length; ti++) {
   const start = performance.now();
   let failed = 0;
   let bad = 0;
+  let internal = 0;
   let slowest = 0;
   let slowestInput: FuzzInput = "";
   for (let i = 0; i < per; i++) {
@@ -43,6 +45,11 @@ for (let ti = 0; ti < targets.length; ti++) {
       if (b.length) {
         bad++;
         if (bad <= 2) console.log(`  WARN ${t.name}: malformed DecodeError ${JSON.stringify({ ...b[0], raw: undefined })} for ${show(input)} (variant ${variant})`);
+      }
+      const ie = internalErrors(res);
+      if (ie.length) {
+        internal++;
+        if (internal <= 2) console.log(`  WARN ${t.name}: caught ${ie[0]} for ${show(input)} (variant ${variant})`);
       }
     } catch (e) {
       failed++;
@@ -59,12 +66,12 @@ for (let ti = 0; ti < targets.length; ti++) {
   }
   cases += per;
   throws += failed;
-  warnings += bad;
+  warnings += bad + internal;
   const ms = performance.now() - start;
   console.log(
-    `${t.name.padEnd(36)} ${String(per).padStart(8)} cases ${ms.toFixed(0).padStart(6)} ms  throws ${failed}  malformed-errors ${bad}  slowest ${slowest.toFixed(1)} ms (${slowestInput.length} units)`,
+    `${t.name.padEnd(36)} ${String(per).padStart(8)} cases ${ms.toFixed(0).padStart(6)} ms  throws ${failed}  malformed-errors ${bad}${internal ? `  caught-internal-errors ${internal}` : ""}  slowest ${slowest.toFixed(1)} ms (${slowestInput.length} units)`,
   );
 }
 const secs = (performance.now() - t0) / 1000;
-console.log(`fuzz: ${cases} cases in ${secs.toFixed(1)} s, ${throws} throws, ${warnings} malformed DecodeErrors (seed ${seed})`);
+console.log(`fuzz: ${cases} cases in ${secs.toFixed(1)} s, ${throws} throws, ${warnings} warnings (malformed DecodeErrors, internal errors caught by the session model) (seed ${seed})`);
 process.exit(throws > 0 ? 1 : 0);

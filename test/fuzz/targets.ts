@@ -8,7 +8,9 @@ import * as eio from "../../protocol/engineio/index.ts";
 import * as sio from "../../protocol/socketio/index.ts";
 import { isDecodeError, type DecodeError } from "../../protocol/types.ts";
 import { decodeByteStringUtf8, utf8Decode, utf8DecodeStrict, utf8Encode } from "../../protocol/bytes.ts";
-import { base64ToBytes, dataToValue } from "../../protocol/capture.ts";
+import { base64ToBytes, dataToValue, dataFromBytes, CAPTURE_VERSION, type CaptureEvent, type CaptureData } from "../../protocol/capture.ts";
+import { importHar } from "../../protocol/har/index.ts";
+import { SessionModel } from "../../protocol/session/index.ts";
 
 export type FuzzInput = string | Uint8Array;
 
@@ -235,6 +237,94 @@ TARGETS.push(
   { name: "bytes.utf8DecodeStrict", accepts: "bytes", seeds: [utf8Encode("é")], run: (x) => utf8DecodeStrict(asBytes(x)) },
   { name: "capture.base64ToBytes", accepts: "text", seeds: ["AQIDBA==", "AQID", "-_8="], run: (x) => base64ToBytes(asText(x)) },
   { name: "capture.dataToValue", accepts: "text", seeds: ["AQIDBA=="], run: (x, v) => dataToValue(v % 2 ? { base64: asText(x) } : { text: asText(x) }) },
+);
+
+// ---- whole-engine targets: HAR import and the session reducer fed capture events whose
+// URLs, frames and bodies carry the fuzz input ----
+
+const HAR_SEED = JSON.stringify({
+  log: {
+    version: "1.2",
+    creator: { name: "WebInspector", version: "537.36" },
+    entries: [
+      {
+        startedDateTime: "2026-01-01T00:00:00.000Z",
+        time: 5,
+        request: { method: "GET", url: "http://h/socket.io/?EIO=4&transport=polling&t=x", headers: [] },
+        response: { status: 200, headers: [], content: { mimeType: "text/plain", text: OPEN4 } },
+      },
+      {
+        startedDateTime: "2026-01-01T00:00:00.010Z",
+        time: 5,
+        _resourceType: "websocket",
+        request: { method: "GET", url: "ws://h/socket.io/?EIO=4&transport=websocket&sid=lv_VI97HAXpY6yYWAAAC", headers: [] },
+        response: { status: 101, headers: [], content: { mimeType: "" } },
+        _webSocketMessages: [
+          { type: "send", time: 1767225600.02, opcode: 1, data: "2probe" },
+          { type: "receive", time: 1767225600.03, opcode: 1, data: "3probe" },
+          { type: "send", time: 1767225600.04, opcode: 1, data: "5" },
+          { type: "receive", time: 1767225600.05, opcode: 2, data: "AQID" },
+        ],
+      },
+    ],
+  },
+});
+
+/** A capture of one connection of each family; slot `k` (from the variant) carries the fuzz input. */
+function scenario(x: FuzzInput, variant: number): CaptureEvent[] {
+  const data = (d: FuzzInput): CaptureData => (typeof d === "string" ? { text: d } : dataFromBytes(d));
+  const text = asText(x);
+  const slot = variant % 12;
+  const pickData = (k: number, normal: FuzzInput): CaptureData => data(slot === k ? x : normal);
+  const url = (k: number, normal: string): string => (slot === k ? text : normal);
+  const base = { v: CAPTURE_VERSION } as const;
+  let ts = 1_767_225_600_000;
+  const t = (): number => (ts += 7);
+  const ev: CaptureEvent[] = [
+    { ...base, type: "http-request", ts: t(), conn: "h1", method: "GET", url: url(0, "http://h/socket.io/?EIO=4&transport=polling&t=a") },
+    { ...base, type: "http-response", ts: t(), conn: "h1", status: 200, contentType: "text/plain; charset=UTF-8", body: pickData(1, OPEN4) },
+    { ...base, type: "http-request", ts: t(), conn: "h2", method: "POST", url: "http://h/socket.io/?EIO=4&transport=polling&sid=lv_VI97HAXpY6yYWAAAC", body: pickData(2, "40") },
+    { ...base, type: "http-response", ts: t(), conn: "h2", status: 200, body: { text: "ok" } },
+    { ...base, type: "ws-open", ts: t(), conn: "w1", url: url(3, "ws://h/socket.io/?EIO=4&transport=websocket&sid=lv_VI97HAXpY6yYWAAAC") },
+    { ...base, type: "ws-frame", ts: t(), conn: "w1", dir: "out", data: pickData(4, "2probe") },
+    { ...base, type: "ws-frame", ts: t(), conn: "w1", dir: "in", data: pickData(5, "3probe") },
+    { ...base, type: "ws-frame", ts: t(), conn: "w1", dir: "in", data: pickData(6, '451-["a",{"_placeholder":true,"num":0}]') },
+    { ...base, type: "ws-frame", ts: t(), conn: "w1", dir: "in", data: pickData(7, new Uint8Array([1, 2, 3])) },
+    { ...base, type: "http-request", ts: t(), conn: "h3", method: "GET", url: url(8, "http://h/socket.io/1/?t=1390000000000") },
+    { ...base, type: "http-response", ts: t(), conn: "h3", status: 200, body: pickData(9, HS09) },
+    { ...base, type: "http-request", ts: t(), conn: "h4", method: "GET", url: "http://h/socket.io/1/xhr-polling/GkdXWlz2M4Q3HL0h8lmN?t=2" },
+    { ...base, type: "http-response", ts: t(), conn: "h4", status: 200, body: pickData(10, SIO09_PAYLOADS[0]!) },
+    { ...base, type: "ws-open", ts: t(), conn: "w2", url: "ws://h/socket.io/1/websocket/GkdXWlz2M4Q3HL0h8lmN" },
+    { ...base, type: "ws-frame", ts: t(), conn: "w2", dir: "in", data: pickData(11, "1::") },
+    { ...base, type: "ws-close", ts: t(), conn: "w2", code: 1006, reason: "", wasClean: false },
+  ];
+  return ev;
+}
+
+/** Messages of internal errors the session model caught (it never throws, but they are bugs). */
+export function internalErrors(result: unknown): string[] {
+  if (!result || typeof result !== "object" || !("diagnostics" in result)) return [];
+  const d = (result as { diagnostics: unknown }).diagnostics;
+  if (!Array.isArray(d)) return [];
+  return d
+    .map((x) => (x && typeof x === "object" ? String((x as { message?: unknown }).message) : ""))
+    .filter((m) => m.startsWith("internal error"));
+}
+
+TARGETS.push(
+  { name: "har.importHar", accepts: "text", seeds: [HAR_SEED], run: (x) => importHar(asText(x)) },
+  {
+    name: "session.SessionModel",
+    accepts: "both",
+    seeds: [OPEN4, HS09, '451-["a",{"_placeholder":true,"num":0}]', SIO09_PAYLOADS[1]!, ...EIO_TEXT.slice(0, 4), EIO_BYTES[0]!],
+    run: (x, v) => {
+      const m = new SessionModel();
+      m.applyAll(scenario(x, v));
+      m.tick(1_767_225_700_000);
+      m.finish();
+      return m.toReport();
+    },
+  },
 );
 
 /**

@@ -28,7 +28,8 @@ export interface ClassifyHint {
 /**
  * Classify one polling HTTP exchange by its response. `method` is the request method.
  * A 200 GET is a payload; a 200 POST is `post-ok` when the body is `ok` (or `1` with the
- * sio09 hint) and an `http-error` otherwise (a POST reply is never a payload).
+ * sio09 hint) and an `http-error` otherwise (a POST reply is never a payload); a 200 to any
+ * other method (OPTIONS preflight, HEAD) is an `http-error` too.
  */
 export function classifyHttpReply(
   status: number,
@@ -38,9 +39,11 @@ export function classifyHttpReply(
   hint: ClassifyHint = {},
 ): HttpReply {
   const text = body === undefined ? "" : typeof body === "string" ? body : body instanceof Uint8Array ? utf8Decode(body) : "";
-  const isPost = method.toUpperCase() === "POST";
+  const m = typeof method === "string" ? method.toUpperCase() : "";
   if (status === 200) {
-    if (!isPost) return { kind: "payload" };
+    // only a GET carries a payload: a CORS preflight (OPTIONS) or HEAD answer never does
+    if (m === "GET") return { kind: "payload" };
+    if (m !== "POST") return { kind: "http-error", status, text };
     const t = text.trim();
     if (t === "ok" || (hint.family === "sio09" && t === "1")) return { kind: "post-ok" };
     return { kind: "http-error", status, text };

@@ -11,6 +11,10 @@ test("200 GET is a payload; POST `ok` is an acknowledgement (rev 3 and 4)", () =
   // a POST reply is never a payload
   assert.deepEqual(classifyHttpReply(200, "text/html", "1", "POST"), { kind: "http-error", status: 200, text: "1" });
   assert.deepEqual(classifyHttpReply(200, "text/plain", "1", "POST", { family: "sio09" }), { kind: "post-ok" });
+  // CORS preflight / HEAD: not payloads
+  assert.deepEqual(classifyHttpReply(200, undefined, "", "OPTIONS"), { kind: "http-error", status: 200, text: "" });
+  assert.deepEqual(classifyHttpReply(200, "text/plain", "", "HEAD"), { kind: "http-error", status: 200, text: "" });
+  assert.deepEqual(classifyHttpReply(200, "text/plain", "2:40", "get"), { kind: "payload" });
 });
 
 test("12.3 / 6: {code,message} errors with the named codes 0-5", () => {

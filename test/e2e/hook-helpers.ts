@@ -1,0 +1,215 @@
+// Shared by the hook's end-to-end tests and its benchmark: the hook bundled in memory, a
+// test server (real socket.io 4 and 2 servers, a raw `ws` echo, an HTTP echo at polling-shaped
+// URLs, a page with the real clients bundled by esbuild) and Chromium pages that collect the
+// hook's batches. The server also records every HTTP exchange it sees, byte for byte, so
+// tests compare what the hook captured against what really crossed the wire.
+import { build } from "esbuild";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
+import { HOOK_EVENT } from "../../extension/shared/bridge.ts";
+import type { CaptureEvent } from "../../protocol/capture.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const require = createRequire(import.meta.url);
+
+export const CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--no-first-run"];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}
+
+let hookCode: Promise<string> | undefined;
+/** The hook exactly as the extension ships it: extension/hook/index.ts bundled as an IIFE. */
+export function bundleHook(): Promise<string> {
+  hookCode ??= build({
+    entryPoints: [join(root, "extension/hook/index.ts")], bundle: true, format: "iife", write: false,
+    platform: "browser", target: "es2022", logLevel: "silent",
+  }).then((r) => r.outputFiles[0]!.text);
+  return hookCode;
+}
+
+async function bundleClient(source: string): Promise<string> {
+  const r = await build({
+    stdin: { contents: source, resolveDir: root, loader: "ts" }, bundle: true, format: "iife", write: false,
+    platform: "browser", target: "es2020", logLevel: "silent",
+    define: { global: "globalThis", "process.env.NODE_ENV": '"production"' },
+  });
+  return r.outputFiles[0]!.text;
+}
+
+/** One HTTP exchange as the server saw it. */
+export interface ServerExchange {
+  method: string;
+  url: string;
+  requestBody: Buffer;
+  status: number;
+  responseBody: Buffer;
+}
+
+export interface TestServer {
+  origin: string;
+  /** ws://… origin for raw WebSocket tests (echo at /echo). */
+  wsOrigin: string;
+  /** A port on 127.0.0.1 where nothing listens. */
+  closedPort: number;
+  exchanges: ServerExchange[];
+  stop(): Promise<void>;
+}
+
+const PAGE = "<!doctype html><html><head><meta charset=utf-8><title>hook test</title></head><body>hook test</body></html>";
+
+/**
+ * Routes: `/` blank page, `/sio4.js` and `/sio2.js` the real clients (`window.io4`, `window.io2`),
+ * `/sio4/` and `/sio2/` real servers (events: hello → ack + echo; bin → bin back), `/echo`
+ * WebSocket echo (text stays text, binary stays binary; "close:<code>:<reason>" makes the
+ * server close), `/http-echo/…` echoes the request body with its content type (or
+ * `?as=<type>`), `/hold/…` never answers.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const [sio4js, sio2js] = await Promise.all([
+    bundleClient('import { io } from "sio4-client"; (globalThis as any).io4 = io;'),
+    bundleClient('import io from "sio2-client"; (globalThis as any).io2 = io;'),
+  ]);
+  const exchanges: ServerExchange[] = [];
+  const http: HttpServer = createServer();
+  const statics: Record<string, [string, string]> = {
+    "/": ["text/html; charset=utf-8", PAGE],
+    "/sio4.js": ["text/javascript", sio4js],
+    "/sio2.js": ["text/javascript", sio2js],
+  };
+  const held = new Set<ServerResponse>();
+  // record every exchange, serve the static and echo routes; prepended after the socket.io
+  // servers attach (engine.io moves earlier listeners behind its own path check)
+  const route = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    const chunksIn: Buffer[] = [];
+    const chunksOut: Buffer[] = [];
+    const record = !statics[path];
+    if (record) {
+      // only bodies that someone reads anyway: a flowing GET ends and "closes", which engine.io
+      // takes for a long-poll the client abandoned
+      if (req.method !== "GET" && req.method !== "HEAD") req.on("data", (c: Buffer | string) => chunksIn.push(typeof c === "string" ? Buffer.from(c, "utf8") : c));
+      const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+      const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+      const keep = (c: unknown, enc?: unknown) => {
+        if (c === undefined || c === null || typeof c === "function") return;
+        chunksOut.push(Buffer.isBuffer(c) ? c : typeof c === "string" ? Buffer.from(c, (typeof enc === "string" ? enc : "utf8") as BufferEncoding) : Buffer.from(c as Uint8Array));
+      };
+      res.write = ((c: unknown, ...rest: unknown[]) => { keep(c, rest[0]); return write(c, ...rest); }) as typeof res.write;
+      res.end = ((c?: unknown, ...rest: unknown[]) => {
+        keep(c, rest[0]);
+        exchanges.push({ method: req.method ?? "", url: req.url ?? "", requestBody: Buffer.concat(chunksIn), status: res.statusCode, responseBody: Buffer.concat(chunksOut) });
+        return end(c, ...rest);
+      }) as typeof res.end;
+    }
+    const s = statics[path];
+    if (s) {
+      res.writeHead(200, { "content-type": s[0], "cache-control": "no-store" });
+      res.end(s[1]);
+    } else if (path === "/favicon.ico") {
+      res.writeHead(404);
+      res.end();
+    } else if (path.startsWith("/http-echo/")) {
+      if (req.method === "GET" || req.method === "HEAD") req.resume();
+      req.on("end", () => {
+        const as = new URL(req.url ?? "/", "http://x").searchParams.get("as");
+        const body = Buffer.concat(chunksIn);
+        res.writeHead(200, { "content-type": as ?? req.headers["content-type"] ?? "application/octet-stream" });
+        res.end(body);
+      });
+    } else if (path.startsWith("/hold/")) {
+      held.add(res);
+      res.on("close", () => held.delete(res));
+    }
+    // anything else: the socket.io servers answer
+  };
+  http.on("upgrade", (req, socket, head) => {
+    if ((req.url ?? "").startsWith("/echo")) wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  const { WebSocketServer } = require("ws") as typeof import("ws");
+  const wss = new WebSocketServer({ noServer: true });
+  wss.on("connection", (ws) => {
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      const s = isBinary ? "" : data.toString("utf8");
+      const m = /^close:(\d+):(.*)$/.exec(s);
+      if (m) ws.close(Number(m[1]), m[2]);
+      else ws.send(data, { binary: isBinary });
+    });
+  });
+
+  const { Server: Sio4 } = require("sio4") as { Server: new (srv: HttpServer, o: object) => { on: (e: string, f: (s: SioSocket) => void) => void; close: () => void } };
+  const io4 = new Sio4(http, { path: "/sio4/", serveClient: false, destroyUpgrade: false });
+  const sio2 = require("sio2") as (srv: HttpServer, o: object) => { on: (e: string, f: (s: SioSocket) => void) => void; close: () => void };
+  const io2 = sio2(http, { path: "/sio2", serveClient: false, destroyUpgrade: false });
+  type SioSocket = { on: (e: string, f: (...a: never[]) => void) => void; emit: (e: string, ...a: unknown[]) => void };
+  const behave = (socket: SioSocket) => {
+    socket.on("hello", ((msg: unknown, ack?: (x: unknown) => void) => {
+      if (typeof ack === "function") ack("got " + String(msg));
+      socket.emit("echo", msg);
+    }) as never);
+    socket.on("bin", ((buf: unknown) => {
+      const b = Buffer.isBuffer(buf) ? Buffer.from(buf) : buf instanceof ArrayBuffer ? Buffer.from(new Uint8Array(buf)) : Buffer.from(JSON.stringify(buf));
+      socket.emit("bin", b.reverse());
+    }) as never);
+  };
+  io4.on("connection", behave as never);
+  io2.on("connection", behave);
+  http.prependListener("request", route);
+
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+  const port = (http.address() as AddressInfo).port;
+  const closedPort = await new Promise<number>((r) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => { const p = (s.address() as AddressInfo).port; s.close(() => r(p)); });
+  });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    wsOrigin: `ws://127.0.0.1:${port}`,
+    closedPort,
+    exchanges,
+    async stop() {
+      for (const r of held) r.destroy();
+      for (const c of wss.clients) c.terminate();
+      io4.close();
+      io2.close();
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}
+
+/** Adds, before any page script, a collector of the hook's batches (non-enumerable on window). */
+export const COLLECTOR = `Object.defineProperty(window, "__hookBatches", { value: [], enumerable: false });
+window.addEventListener(${JSON.stringify(HOOK_EVENT)}, (e) => window.__hookBatches.push(e.detail));`;
+
+export interface HookPage {
+  context: BrowserContext;
+  page: Page;
+  /** All events dispatched so far (waits `settleMs` for the batch timer first). */
+  events(settleMs?: number): Promise<CaptureEvent[]>;
+  batches(): Promise<string[]>;
+}
+
+/** A fresh context whose pages get the collector and, unless `hook` is 0, the hook `hook` times. */
+export async function openPage(browser: Browser, url: string, { hook = 1 }: { hook?: number } = {}): Promise<HookPage> {
+  const context = await browser.newContext();
+  await context.addInitScript(COLLECTOR);
+  const code = await bundleHook();
+  for (let i = 0; i < hook; i++) await context.addInitScript(code);
+  const page = await context.newPage();
+  await page.goto(url);
+  const batches = () => page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
+  return {
+    context, page, batches,
+    async events(settleMs = 120) {
+      await page.waitForTimeout(settleMs);
+      return (await batches()).flatMap((b) => JSON.parse(b) as CaptureEvent[]);
+    },
+  };
+}

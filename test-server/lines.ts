@@ -111,7 +111,7 @@ function dropEngineSocket(conn: EngineSocket): void {
 
 const SYMBOLS = ["SIO", "EIO", "WS", "XHR", "ACK"];
 
-function setupTicker(ctx: Ctx, nsp: { emit(ev: string, ...a: unknown[]): unknown }): { join(): void; leave(): void } {
+function setupTicker(ctx: Ctx, nsp: { emit(ev: string, ...a: unknown[]): unknown }): { join(s: { emit(ev: string, ...a: unknown[]): unknown }): void; leave(): void } {
   let members = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
   const prices = new Map(SYMBOLS.map((s, i) => [s, 100 + i * 37]));
@@ -125,8 +125,9 @@ function setupTicker(ctx: Ctx, nsp: { emit(ev: string, ...a: unknown[]): unknown
     }
   };
   return {
-    join() {
+    join(s) {
       members++;
+      for (const [symbol, price] of prices) s.emit("tick", { symbol, price, change: 0, ts: Date.now() });
       if (!timer) { timer = setInterval(tick, 1000); ctx.timers.add(timer); }
     },
     leave() {
@@ -175,7 +176,8 @@ function mainHandlers(ctx: Ctx, api: Api, extra: { recovery?: (id: string) => vo
     if (isFn(cb)) cb(...args);
   });
   s.on("ask-client", (payload: unknown, cb: unknown) => {
-    s.emit("server-asks", payload, (...reply: unknown[]) => { if (isFn(cb)) cb({ reply }); });
+    // One declared parameter: 0.9 only asks the client for ack data when the callback takes some.
+    s.emit("server-asks", payload, (reply: unknown) => { if (isFn(cb)) cb({ reply: [reply] }); });
   });
   s.on("no-ack", () => { /* the ack deliberately never comes */ });
   s.on("bin", (buf: unknown, cb: unknown) => {
@@ -306,7 +308,7 @@ function buildModern(ctx: Ctx, fake: EventEmitter): SioServer {
 
   const tickerNsp = io.of("/ticker");
   const ticker = setupTicker(ctx, tickerNsp);
-  tickerNsp.on("connection", (s) => { ticker.join(); s.on("disconnect", () => ticker.leave()); });
+  tickerNsp.on("connection", (s) => { ticker.join(s); s.on("disconnect", () => ticker.leave()); });
 
   const admin = io.of("/admin");
   admin.use((s, next) => {
@@ -371,6 +373,8 @@ function build09(ctx: Ctx, fake: EventEmitter): Manager09 {
   io.set("close timeout", 10);
   io.set("heartbeat timeout", 15);
   io.set("heartbeat interval", 10);
+  // Its default (15 s) leaves a timer per departed client that would keep Node alive after stop().
+  io.set("client store expiration", 0);
 
   const drop = (id: string) => {
     const t = io.transports[id];
@@ -392,7 +396,7 @@ function build09(ctx: Ctx, fake: EventEmitter): Manager09 {
   io.of("").on("connection", (s) => { ctx.stats.connections++; mainHandlers(ctx, api(s, ""), {}); });
   const tickerNsp = io.of("/ticker");
   const ticker = setupTicker(ctx, tickerNsp);
-  tickerNsp.on("connection", (s) => { ticker.join(); s.on("disconnect", () => ticker.leave()); });
+  tickerNsp.on("connection", (s) => { ticker.join(s); s.on("disconnect", () => ticker.leave()); });
   io.of("/admin").authorization((hs, cb) => cb(null, adminAllowed(hs.query.token))).on("connection", (s: Sock09Full) => {
     s.emit("welcome", { user: "admin", via: "query" });
     mainHandlers(ctx, api(s, "/admin"), {});

@@ -90,3 +90,36 @@ export interface ScenarioResult {
 
 /** Flood limits, enforced by the server whatever the page asks. */
 export const FLOOD_LIMITS = { maxRate: 20_000, maxSize: 65_536, maxCount: 50_000, maxMs: 30_000 };
+
+export type ScenarioName =
+  | "namespaces" | "events" | "acks" | "binary" | "ns-disconnect" | "reconnect"
+  | "session-unknown" | "flood" | "oversized" | "rooms" | "ticker" | "recovery";
+
+/** What each scenario exercises, and what it needs of the client line / server variant. */
+export const SCENARIO_INFO: Record<ScenarioName, { about: string; needs?: "binary" | "engineio" | "recovery" }> = {
+  namespaces: { about: "/admin with credentials (auth in 3.x/4.x, query in older lines) is welcomed; /admin with a wrong token and /forbidden are refused by middleware; the main socket stays up" },
+  events: { about: "an event with JSON, non-ASCII and emoji arguments is echoed back unchanged" },
+  acks: { about: "client→server ack, server→client ack, and an ack that never comes (times out in the page)" },
+  binary: { about: "an ArrayBuffer to the server, binary inside its ack and in a server event", needs: "binary" },
+  "ns-disconnect": { about: "the server disconnects the /admin namespace socket; it stays down, the main socket stays up" },
+  reconnect: { about: "the server cuts the TCP connection; the client reconnects and flushes the emits buffered meanwhile, in order" },
+  "session-unknown": { about: "the server restarts: the next poll carries the forgotten sid and meets 400 \"Session ID unknown\"; the client reconnects", needs: "engineio" },
+  flood: { about: "the server floods events (opts: rate per s, size in bytes, count, ms; capped); all arrive, in order" },
+  oversized: { about: "an event larger than maxHttpBufferSize: the server cuts the connection and never delivers it; 1.x+ clients reconnect" },
+  rooms: { about: "two of three sockets join a room: a room message reaches only the other member; a broadcast reaches all three" },
+  ticker: { about: "the /ticker namespace sends a price snapshot on connect, then a tick per second" },
+  recovery: { about: "4.x connection-state recovery: after a cut the socket comes back with the same id and receives the events it missed", needs: "recovery" },
+};
+
+export const SCENARIO_NAMES = Object.keys(SCENARIO_INFO) as ScenarioName[];
+
+/** Scenarios available on a page configuration. */
+export function scenariosForPage(o: PageOptions): ScenarioName[] {
+  const client = clientLineOf(o);
+  return SCENARIO_NAMES.filter((n) => {
+    const need = SCENARIO_INFO[n].needs;
+    if (need === "binary" || need === "engineio") return client !== "0.9";
+    if (need === "recovery") return o.recovery;
+    return true;
+  });
+}

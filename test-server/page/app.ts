@@ -3,10 +3,10 @@
 // All text goes through textContent: nothing the network sends is ever parsed as HTML.
 import {
   LINES, TRANSPORTS, clientLineOf, pageQuery, parsePageQuery, variantOf,
-  type Line, type PageConfig, type PageOptions, type ScenarioResult, type Transport,
+  type Line, type PageConfig, type PageOptions, type ScenarioName, type ScenarioResult, type Transport,
 } from "../shared.ts";
 import type { ClientLine, Sock } from "./client.ts";
-import { SCENARIOS, scenariosFor, type ScenarioEnv } from "./scenarios.ts";
+import { SCENARIOS, aboutScenario, scenariosFor, type ScenarioEnv } from "./scenarios.ts";
 
 export interface DemoApi {
   ready: Promise<void>;
@@ -216,8 +216,8 @@ export function boot(make: (parser: "default" | "msgpack") => ClientLine): void 
   const names = scenariosFor(env);
   const resultsStore: DemoApi["results"] = {};
   const run = async (name: string, opts: Record<string, unknown> = {}): Promise<ScenarioResult> => {
-    const sc = SCENARIOS[name];
-    if (!sc || !names.includes(name)) throw new Error(`unknown scenario "${name}" for this page (available: ${names.join(", ")})`);
+    const sc = SCENARIOS[name as ScenarioName];
+    if (!sc || !names.includes(name as ScenarioName)) throw new Error(`unknown scenario "${name}" for this page (available: ${names.join(", ")})`);
     const chip = chips.get(name);
     chip?.setAttribute("data-state", "running");
     log(`scenario ${name}: running`);
@@ -240,7 +240,7 @@ export function boot(make: (parser: "default" | "msgpack") => ClientLine): void 
     return result;
   };
   for (const name of names) {
-    const b = h("button", { type: "button", class: "chip", title: SCENARIOS[name]?.about ?? "" }, name);
+    const b = h("button", { type: "button", class: "chip", title: aboutScenario(name) }, name);
     b.addEventListener("click", () => { void run(name); });
     chips.set(name, b);
     scenarioBar.append(b);

@@ -114,7 +114,11 @@ export function modernLine(line: "1" | "2" | "3" | "4", version: string, io: Mod
           if (modern) {
             subs.push([raw, "connect_error", (err) => {
               const message = err instanceof Error ? err.message : String(err);
-              fn(raw.active === false ? { kind: "refused", message } : { kind: "error", message });
+              // A CONNECT_ERROR from the server (middleware refusal) vs. a transport failure the
+              // manager retries: 4.x deactivates the socket; 3.x errors carry no engine `type`.
+              const transportLevel = typeof (err as { type?: unknown }).type === "string" ||
+                /^(timeout|xhr poll error|xhr post error|websocket error|server error)$/.test(message);
+              fn(raw.active === false || !transportLevel ? { kind: "refused", message } : { kind: "error", message });
             }]);
             subs.push([raw.io, "reconnect", () => fn({ kind: "reconnect" })]);
           } else {

@@ -185,7 +185,10 @@ export async function startTestServer(): Promise<TestServer> {
 }
 
 /** Adds, before any page script, a collector of the hook's batches (non-enumerable on window). */
+// (`__name`: tsx compiles test code with esbuild's keepNames, so functions passed to
+// page.evaluate call it; defined non-enumerable like the collector, on every page alike.)
 export const COLLECTOR = `Object.defineProperty(window, "__hookBatches", { value: [], enumerable: false });
+Object.defineProperty(window, "__name", { value: (f) => f, enumerable: false });
 window.addEventListener(${JSON.stringify(HOOK_EVENT)}, (e) => window.__hookBatches.push(e.detail));`;
 
 export interface HookPage {

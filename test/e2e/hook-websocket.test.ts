@@ -1,0 +1,154 @@
+// The page hook on raw WebSockets against a real `ws` echo server: every kind of send (string,
+// ArrayBuffer, typed-array views, DataView, Blob), both binaryTypes, apps with onmessage,
+// addEventListener or no listener at all, subprotocols, and every way a socket ends.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser } from "playwright";
+import type { CaptureEvent } from "../../protocol/capture.ts";
+import { launchChromium, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+
+let server: TestServer;
+let browser: Browser;
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const b64 = (bytes: number[] | string) => ({ base64: Buffer.from(bytes as never).toString("base64") });
+/** Events of one connection without the fields that vary (v, ts, conn). */
+function timeline(evs: CaptureEvent[], conn: string): Array<Record<string, unknown>> {
+  return evs.filter((e) => e.conn === conn).map(({ v: _v, ts: _t, conn: _c, ...rest }) => rest);
+}
+function connOf(evs: CaptureEvent[], url: string, nth = 0): string {
+  const c = evs.filter((e) => e.type === "ws-open" && e.url === url)[nth]?.conn;
+  assert.ok(c, `ws-open #${nth} for ${url}`);
+  return c;
+}
+
+test("every send kind and both binaryTypes are captured with exact bytes, in order, and the app still gets its data", async () => {
+  const hp = await openPage(browser, server.origin + "/");
+  const got = await hp.page.evaluate(async () => {
+    const url = location.origin.replace("http", "ws") + "/echo";
+    const ws = new WebSocket(url);
+    const received: unknown[] = [];
+    let want = 0;
+    let wake: () => void = () => undefined;
+    ws.onmessage = async (e) => {
+      received.push(typeof e.data === "string" ? e.data : e.data instanceof Blob ? ["blob", [...new Uint8Array(await e.data.arrayBuffer())]] : ["ab", [...new Uint8Array(e.data)]]);
+      if (received.length === want) wake();
+    };
+    const echoes = (n: number) => new Promise<void>((r) => { want = n; wake = r; });
+    await new Promise((r) => (ws.onopen = r));
+    let done = echoes(6);
+    ws.send("hi ☃");
+    ws.send(new Uint8Array([0, 1, 2, 255]).buffer);
+    ws.send(new Uint8Array([9, 9, 10, 11, 12, 9]).subarray(2, 5));
+    ws.send(new DataView(new Uint8Array([7, 8, 9, 10]).buffer, 1, 2));
+    const reused = new Uint8Array([1, 1, 1]);
+    ws.send(reused);
+    reused.fill(2); // the app reuses its buffer at once: the capture keeps what was sent
+    ws.send(new Blob(["blob", new Uint8Array([0xff])]));
+    await done;
+    ws.binaryType = "arraybuffer";
+    done = echoes(7);
+    ws.send(new Uint16Array([0x0605]));
+    await done;
+    const closed = new Promise((r) => (ws.onclose = r));
+    ws.close(4001, "bye");
+    ws.send("late"); // CLOSING: discarded by the browser, so not captured
+    await closed;
+    // received blobs settle asynchronously: wait until the app has them all
+    while (received.length < 7) await new Promise((r) => setTimeout(r, 5));
+    return received;
+  });
+  // Blob reads in the app's handler may finish out of order; compare as sets for the first six
+  assert.deepEqual(got.slice(0, 6).map((x) => JSON.stringify(x)).sort(), [
+    "hi ☃", ["blob", [0, 1, 2, 255]], ["blob", [10, 11, 12]], ["blob", [8, 9]], ["blob", [1, 1, 1]], ["blob", [98, 108, 111, 98, 255]],
+  ].map((x) => JSON.stringify(x)).sort());
+  assert.deepEqual(got[6], ["ab", [5, 6]]);
+
+  const evs = await hp.events(150);
+  await hp.context.close();
+  const url = `${server.wsOrigin}/echo`;
+  const sent = [{ text: "hi ☃" }, b64([0, 1, 2, 255]), b64([10, 11, 12]), b64([8, 9]), b64([1, 1, 1]), b64("blob\xff".split("").map((c) => c.charCodeAt(0)))];
+  assert.deepEqual(timeline(evs, connOf(evs, url)), [
+    { type: "ws-open", url },
+    { type: "ws-opened", protocol: "" },
+    ...sent.map((data) => ({ type: "ws-frame", dir: "out", data })),
+    ...sent.map((data) => ({ type: "ws-frame", dir: "in", data })),
+    { type: "ws-frame", dir: "out", data: b64([5, 6]) },
+    { type: "ws-frame", dir: "in", data: b64([5, 6]) },
+    { type: "ws-close", code: 4001, reason: "bye", wasClean: true, by: "page" },
+  ]);
+});
+
+test("listener styles, subprotocols, server close, failed connection and close while connecting", async () => {
+  const hp = await openPage(browser, server.origin + "/");
+  const closedUrl = `ws://127.0.0.1:${server.closedPort}/`;
+  const seen = await hp.page.evaluate(async (closedUrl) => {
+    const url = location.origin.replace("http", "ws") + "/echo";
+    const out: Record<string, unknown> = {};
+    // addEventListener only; the server ends the connection
+    const a = new WebSocket(url, ["chat", "other"]);
+    const aGot: string[] = [];
+    a.addEventListener("message", (e) => aGot.push(e.data));
+    await new Promise((r) => a.addEventListener("open", r));
+    a.send("x");
+    a.send("close:4002:server bye");
+    const ac = await new Promise<CloseEvent>((r) => a.addEventListener("close", r));
+    out.a = [aGot, ac.code, ac.reason, ac.wasClean, a.protocol];
+    // no message listener at all: the traffic is captured anyway
+    const b = new WebSocket(url + "?quiet");
+    await new Promise((r) => (b.onopen = r));
+    b.send("quiet");
+    await new Promise((r) => setTimeout(r, 150));
+    b.close();
+    await new Promise((r) => (b.onclose = r));
+    // nothing listens on that port
+    const c = new WebSocket(closedUrl);
+    const cEvents: string[] = [];
+    c.onerror = () => cEvents.push("error");
+    await new Promise((r) => (c.onclose = (e) => { cEvents.push("close " + e.code + " " + e.wasClean); r(0); }));
+    out.c = cEvents;
+    // closed by the page before the handshake completed
+    const d = new WebSocket(url + "?early");
+    d.close();
+    await new Promise((r) => (d.onclose = r));
+    return out;
+  }, closedUrl);
+  assert.deepEqual(seen.a, [["x"], 4002, "server bye", true, "chat"]);
+  assert.deepEqual(seen.c, ["error", "close 1006 false"]);
+  const evs = await hp.events(150);
+  await hp.context.close();
+  const url = `${server.wsOrigin}/echo`;
+  assert.deepEqual(timeline(evs, connOf(evs, url)), [
+    { type: "ws-open", url, protocols: ["chat", "other"] },
+    { type: "ws-opened", protocol: "chat" },
+    { type: "ws-frame", dir: "out", data: { text: "x" } },
+    { type: "ws-frame", dir: "out", data: { text: "close:4002:server bye" } },
+    { type: "ws-frame", dir: "in", data: { text: "x" } },
+    { type: "ws-close", code: 4002, reason: "server bye", wasClean: true, by: "remote" },
+  ]);
+  assert.deepEqual(timeline(evs, connOf(evs, url + "?quiet")), [
+    { type: "ws-open", url: url + "?quiet" },
+    { type: "ws-opened", protocol: "" },
+    { type: "ws-frame", dir: "out", data: { text: "quiet" } },
+    { type: "ws-frame", dir: "in", data: { text: "quiet" } },
+    { type: "ws-close", code: 1005, reason: "", wasClean: true, by: "page" },
+  ]);
+  assert.deepEqual(timeline(evs, connOf(evs, closedUrl)), [
+    { type: "ws-open", url: closedUrl },
+    { type: "ws-error" },
+    { type: "ws-close", code: 1006, reason: "", wasClean: false },
+  ]);
+  assert.deepEqual(timeline(evs, connOf(evs, url + "?early")), [
+    { type: "ws-open", url: url + "?early" },
+    { type: "ws-error" },
+    { type: "ws-close", code: 1006, reason: "", wasClean: false, by: "page" },
+  ]);
+  // four sockets, four distinct conn ids
+  assert.equal(new Set(evs.filter((e) => e.type === "ws-open").map((e) => e.conn)).size, 4);
+});

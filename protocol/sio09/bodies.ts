@@ -101,7 +101,8 @@ export function unwrapSio09Htmlfile(body: string): Sio09HtmlfileResult {
     const at = body.indexOf(CHUNK_HEAD, pos);
     const gapEnd = at < 0 ? body.length : at;
     const gap = body.slice(pos, gapEnd);
-    const isPreamble = first && /^\s*<html/i.test(gap);
+    // the preamble `<html><body><script>var _ = …</script>` + spaces, possibly cut short
+    const isPreamble = first && (/^\s*<html/i.test(gap) || (at < 0 && "<html".startsWith(gap.trimStart().toLowerCase())));
     if (!isPreamble && gap.trim() !== "") {
       if (at < 0 && CHUNK_HEAD.startsWith(gap.trimStart())) {
         out.rest = gap.trimStart(); // a chunk cut short right in its opening tag

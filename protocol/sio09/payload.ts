@@ -98,14 +98,17 @@ export function decodeSio09PayloadDetailed(text: string): Sio09PayloadResult {
   let s = split(text, "utf16");
   let nonConformant: Sio09PayloadResult["nonConformant"];
   if (s.framingErrors > 0) {
+    // A wrong unit can still land on a later frame header by chance, swallowing the frames in
+    // between: of the units that frame the text cleanly, the one that finds more frames wins.
+    let best: Split | null = null;
     for (const unit of ["codepoints", "utf8"] as const) {
       const alt = split(text, unit);
-      if (alt.framingErrors === 0) {
-        s = alt;
+      if (alt.framingErrors === 0 && (best === null || alt.frames.length > best.frames.length)) {
+        best = alt;
         nonConformant = unit === "codepoints" ? "codepoint-lengths" : "utf8-byte-lengths";
-        break;
       }
     }
+    if (best) s = best;
   }
   const items = s.frames.map((f) => ("text" in f ? decodeSio09Packet(f.text) : f));
   return nonConformant ? { items, nonConformant } : { items };

@@ -7,9 +7,10 @@ const JSONP_PREFIX = /^\s*___eio\[\d*\]\s*$/;
 
 /**
  * `___eio[N]("…");` → the inner payload string. The body is parsed with JSON.parse (never
- * evaluated); the server's `\u2028`/`\u2029` escapes are ordinary JSON escapes.
+ * evaluated); the server's `\u2028`/`\u2029` escapes are ordinary JSON escapes. A JSON'd
+ * Node Buffer argument comes back as its bytes (a rev 3 XHR2 binary payload).
  */
-export function unwrapJsonp(body: string): string | DecodeError {
+export function unwrapJsonp(body: string): string | Uint8Array | DecodeError {
   const open = body.indexOf("(");
   if (open < 0 || !JSONP_PREFIX.test(body.slice(0, open))) return decodeError("eio", "not a JSONP body (expected ___eio[N](…))", 0, body);
   let close = body.length - 1;
@@ -23,8 +24,28 @@ export function unwrapJsonp(body: string): string | DecodeError {
   } catch {
     return decodeError("eio", "JSONP argument is not a JSON string", open + 1, body);
   }
-  if (typeof v !== "string") return decodeError("eio", "JSONP argument is not a string", open + 1, body);
-  return v;
+  if (typeof v === "string") return v;
+  const bytes = jsonBuffer(v);
+  if (bytes) return bytes;
+  return decodeError("eio", "JSONP argument is not a string", open + 1, body);
+}
+
+/**
+ * engine.io 1.x–3.x answer a JSONP poll whose handshake lacked `b64=1` with an XHR2 binary
+ * payload run through JSON.stringify: `{"type":"Buffer","data":[0,9,7,255,…]}` (seen with
+ * the real servers). Real JSONP clients always send b64=1, but hand-made ones do not.
+ */
+function jsonBuffer(v: unknown): Uint8Array | null {
+  if (typeof v !== "object" || v === null) return null;
+  const o = v as { type?: unknown; data?: unknown };
+  if (o.type !== "Buffer" || !Array.isArray(o.data)) return null;
+  const out = new Uint8Array(o.data.length);
+  for (let i = 0; i < o.data.length; i++) {
+    const x: unknown = o.data[i];
+    if (typeof x !== "number" || !(x >= 0 && x <= 255) || x !== Math.floor(x)) return null;
+    out[i] = x;
+  }
+  return out;
 }
 
 function isSpace(c: number): boolean {

@@ -59,6 +59,10 @@ function decode(rev: EioRevision, body: string | Uint8Array, opts: DecodePayload
   if (opts.jsonp || (opts.jsonp === undefined && c0 === 95 /* _ */ && text.startsWith("___eio["))) {
     const inner = unwrapJsonp(text);
     if (isDecodeError(inner)) return { packets: [], errors: [inner] };
+    if (inner instanceof Uint8Array) {
+      if (rev === 3) return decodeV3BinaryPayload(inner);
+      return { packets: [], errors: [decodeError("eio", "rev 4 JSONP body holds a binary payload", 0, text)] };
+    }
     text = inner;
   } else if (opts.form || (opts.form === undefined && c0 === 100 /* d */ && text.charCodeAt(1) === 61 /* = */)) {
     const inner = decodeFormBody(text);

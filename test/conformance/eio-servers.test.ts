@@ -83,7 +83,7 @@ async function session(l: Live, rev: EioRevision, query: string): Promise<{ sid:
 }
 
 async function post(l: Live, rev: EioRevision, sid: string, query: string, body: string | Uint8Array, ct: string) {
-  const r = await fetch(`${l.base}?EIO=${rev}&transport=polling&sid=${sid}${query}`, { method: "POST", body, headers: { "content-type": ct } });
+  const r = await fetch(`${l.base}?EIO=${rev}&transport=polling&sid=${sid}${query}`, { method: "POST", body: typeof body === "string" ? body : Buffer.from(body), headers: { "content-type": ct } });
   const text = await r.text();
   assert.deepEqual(classifyHttpReply(r.status, r.headers.get("content-type") ?? undefined, text, "POST"), { kind: "post-ok" });
 }
@@ -118,6 +118,8 @@ test("engine.io 1.8.5 (SIO 1.x): binary payloads for XHR2, double-UTF-8 text wit
   // JSONP: ___eio[N]("…") around the double-UTF-8 text payload
   const j = await session(l, 3, "&j=4&b64=1");
   assert.deepEqual(messages(j.packets), [TEXT, BIN]);
+  const jb = await session(l, 3, "&j=5");
+  assert.deepEqual(messages(jb.packets), [TEXT, BIN]);
   // session errors
   const e = await get(`${l.base}?EIO=3&transport=polling&sid=nope`);
   const c = classifyHttpReply(e.status, e.ct, e.body, "GET");
@@ -141,6 +143,9 @@ test("engine.io 3.6.2 (SIO 2.x): text payloads with UTF-16 lengths, XHR2 only wi
   assert.deepEqual(messages(b.packets), [TEXT, BIN]);
   const j = await session(l, 3, "&j=0&b64=1");
   assert.deepEqual(messages(j.packets), [TEXT, BIN]);
+  // JSONP without b64=1: the server JSON-stringifies a binary payload Buffer
+  const jb = await session(l, 3, "&j=2");
+  assert.deepEqual(messages(jb.packets), [TEXT, BIN]);
   // JSONP POST: form field d, newlines escaped the client's way
   const payload = encodeEioPayload(3, [{ type: "message", data: "line1\nline2 \\n" }, OUT[1]!], { supportsBinary: false }) as string;
   await post(l, 3, j.sid, "&j=0&b64=1", "d=" + encodeURIComponent(escapeFormPayload(payload)), "application/x-www-form-urlencoded");

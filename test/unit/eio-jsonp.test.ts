@@ -30,6 +30,22 @@ test("U+2028/U+2029 escapes and b4 binary inside JSONP", () => {
   });
 });
 
+test("JSONP around a JSON'd Buffer (engine.io 1.x-3.x without b64=1) is the XHR2 binary payload", () => {
+  // verified shape from engine.io 3.6.2: 00 02 00 ff "4é…" 01 05 ff 04 01 02 03 ff
+  const body = '___eio[0]({"type":"Buffer","data":[0,3,255,52,195,169,1,5,255,4,1,2,3,255]});';
+  assert.deepEqual(decodeEioPayload(3, body), {
+    packets: [
+      { type: "message", data: "é" },
+      { type: "message", data: new Uint8Array([1, 2, 3, 255]) },
+    ],
+    errors: [],
+  });
+  assert.deepEqual(unwrapJsonp('___eio[0]({"type":"Buffer","data":[1,2]});'), new Uint8Array([1, 2]));
+  assert.ok(isDecodeError(unwrapJsonp('___eio[0]({"type":"Buffer","data":[1,256]});')));
+  assert.ok(isDecodeError(unwrapJsonp('___eio[0]({"type":"Buffer","data":"AQ=="});')));
+  assert.equal(decodeEioPayload(4, '___eio[0]({"type":"Buffer","data":[1]});').errors.length, 1);
+});
+
 test("JSONP errors", () => {
   for (const b of ["___eio[0](", '___eio[0]("4a"', "___eio[0](4);", "___eio[0]('4a');", 'alert(1)("4a");', '___eio[x]("4a");', "___eio[0]();"]) {
     const r = decodeEioPayload(4, b, { jsonp: true });

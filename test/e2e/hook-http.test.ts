@@ -1,0 +1,197 @@
+// The page hook on long-polling HTTP: fetch with every body kind (string, URLSearchParams,
+// FormData, Blob, ArrayBuffer, typed array, Request object), responses read from a clone while
+// the app reads its own, aborted and failed fetches; XMLHttpRequest with every responseType,
+// string and binary bodies, abort, network error and timeout. Only Engine.IO/0.9-shaped URLs
+// are recorded. Bodies are checked against what the server received and sent.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser } from "playwright";
+import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
+import { launchChromium, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+
+let server: TestServer;
+let browser: Browser;
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+type Req = Extract<CaptureEvent, { type: "http-request" }>;
+type Res = Extract<CaptureEvent, { type: "http-response" }>;
+type Err = Extract<CaptureEvent, { type: "http-error" }>;
+const bytes = (d: Req["body"]) => (!d ? Buffer.alloc(0) : "text" in d ? Buffer.from(d.text) : Buffer.from(base64ToBytes(d.base64)!));
+
+interface Exchange { req: Req; res?: Res; err?: Err }
+function exchanges(evs: CaptureEvent[]): Map<string, Exchange> {
+  const out = new Map<string, Exchange>();
+  for (const e of evs) {
+    if (e.type === "http-request") {
+      const k = new URL(e.url).searchParams.get("k") ?? e.url;
+      assert.ok(!out.has(k), `one request per key (${k})`);
+      out.set(k, { req: e });
+    }
+  }
+  const byConn = new Map([...out.values()].map((x) => [x.req.conn, x]));
+  for (const e of evs) {
+    if (e.type === "http-response") byConn.get(e.conn)!.res = e;
+    if (e.type === "http-error") byConn.get(e.conn)!.err = e;
+  }
+  return out;
+}
+function serverSaw(k: string) {
+  const x = server.exchanges.find((s) => new URL(s.url, "http://x").searchParams.get("k") === k);
+  assert.ok(x, `server saw ${k}`);
+  return x;
+}
+
+test("fetch: every request body kind, clone-read responses, non-Socket.IO URLs ignored, abort and network failure", async () => {
+  server.exchanges.length = 0;
+  const hp = await openPage(browser, server.origin + "/");
+  const app = await hp.page.evaluate(async (closedPort) => {
+    const E = "/http-echo/?EIO=4&transport=polling&k=";
+    const text = async (p: Promise<Response>) => (await p).text();
+    const out: Record<string, unknown> = {};
+    out.str = await text(fetch(E + "str", { method: "POST", body: '42["a","é"]' }));
+    out.usp = await text(fetch(E + "usp", { method: "post", body: new URLSearchParams({ a: "1", b: "é" }) }));
+    const fd = new FormData();
+    fd.append("f", "v");
+    out.form = (await text(fetch(E + "form", { method: "POST", body: fd }))).includes('name="f"\r\n\r\nv');
+    out.blob = await text(fetch(E + "blob&as=text/plain", { method: "POST", body: new Blob([new Uint8Array([104, 105])], { type: "application/x-blob" }) }));
+    const ab = new Uint8Array([0, 1, 2, 255]).buffer;
+    const abResp = await fetch(E + "ab&as=application/octet-stream", { method: "POST", body: ab });
+    out.ab = [...new Uint8Array(await abResp.arrayBuffer())];
+    const view = new Uint8Array([9, 4, 5, 6, 9]).subarray(1, 4);
+    const p = fetch(E + "view&as=application/octet-stream", { method: "POST", body: view });
+    view.fill(0); // mutated right after the call: fetch had already taken the bytes
+    out.view = [...new Uint8Array(await (await p).arrayBuffer())];
+    const req = new Request(E + "req", { method: "POST", body: "from a Request", headers: { "content-type": "text/x-req" } });
+    out.req = await text(fetch(req));
+    // the app streams its own body while the hook reads the clone
+    const streamed = await fetch(E + "stream", { method: "POST", body: "x".repeat(100000) });
+    const reader = streamed.body!.getReader();
+    let n = 0;
+    for (;;) { const r = await reader.read(); if (r.done) break; n += r.value.length; }
+    out.stream = n;
+    out.get = (await fetch(E + "get")).status;
+    out.plain = await text(fetch("/http-echo/plain?k=plain", { method: "POST", body: "not socket.io" }));
+    const ac = new AbortController();
+    const held = fetch("/hold/?EIO=4&transport=polling&k=abort", { signal: ac.signal });
+    setTimeout(() => ac.abort(), 50);
+    out.abort = await held.then(() => "resolved", (e: Error) => e.name);
+    out.net = await fetch(`http://127.0.0.1:${closedPort}/socket.io/?EIO=4&transport=polling&k=net`).then(() => "resolved", (e: Error) => e.name);
+    return out;
+  }, server.closedPort);
+  assert.deepEqual(app, {
+    str: '42["a","é"]', usp: "a=1&b=%C3%A9", form: true, blob: "hi", ab: [0, 1, 2, 255], view: [4, 5, 6],
+    req: "from a Request", stream: 100000, get: 200, plain: "not socket.io", abort: "AbortError", net: "TypeError",
+  });
+  const evs = await hp.events(200);
+  await hp.context.close();
+  const x = exchanges(evs);
+  assert.deepEqual([...x.keys()].sort(), ["ab", "abort", "blob", "form", "get", "net", "req", "str", "stream", "usp", "view"]);
+  for (const k of ["str", "usp", "blob", "ab", "view", "req", "stream", "get"]) {
+    const s = serverSaw(k);
+    const { req, res } = x.get(k)!;
+    assert.equal(req.method, s.method, k);
+    assert.deepEqual(bytes(req.body), s.requestBody, `${k} request body`);
+    assert.equal(res?.status, 200, k);
+    assert.deepEqual(bytes(res!.body), s.responseBody, `${k} response body`);
+  }
+  assert.equal(x.get("get")!.req.body, undefined);
+  assert.deepEqual(x.get("str")!.req.body, { text: '42["a","é"]' });
+  assert.equal(x.get("str")!.req.contentType, "text/plain;charset=UTF-8");
+  assert.equal(x.get("usp")!.req.method, "POST");
+  assert.equal(x.get("usp")!.req.contentType, "application/x-www-form-urlencoded;charset=UTF-8");
+  assert.deepEqual(x.get("blob")!.req.body, { base64: "aGk=" });
+  assert.equal(x.get("blob")!.req.contentType, "application/x-blob");
+  assert.deepEqual(x.get("ab")!.res!.body, { base64: "AAEC/w==" });
+  assert.deepEqual(x.get("view")!.req.body, { base64: "BAUG" });
+  assert.equal(x.get("req")!.req.contentType, "text/x-req");
+  assert.deepEqual(x.get("str")!.res!.body, { text: '42["a","é"]' });
+  // FormData: serialised with its own boundary, which its own content type states
+  const form = x.get("form")!.req;
+  const boundary = /boundary=(.+)$/.exec(form.contentType ?? "")?.[1];
+  assert.ok(boundary, form.contentType);
+  assert.equal(bytes(form.body).toString(), `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\nv\r\n--${boundary}--\r\n`);
+  assert.deepEqual([x.get("abort")!.res, x.get("abort")!.err?.reason], [undefined, "abort"]);
+  assert.deepEqual([x.get("net")!.res, x.get("net")!.err?.reason], [undefined, "network"]);
+});
+
+test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies, headers, abort, error and timeout", async () => {
+  server.exchanges.length = 0;
+  const hp = await openPage(browser, server.origin + "/");
+  const app = await hp.page.evaluate(async (closedPort) => {
+    const E = "/http-echo/?EIO=3&transport=polling&k=";
+    function xhr(method: string, url: string, opts: { body?: XMLHttpRequestBodyInit; type?: XMLHttpRequestResponseType; ct?: string; timeout?: number; abortAfter?: number } = {}) {
+      return new Promise<unknown>((resolve) => {
+        const x = new XMLHttpRequest();
+        x.open(method, url);
+        if (opts.type) x.responseType = opts.type;
+        if (opts.ct) x.setRequestHeader("Content-Type", opts.ct);
+        if (opts.timeout) x.timeout = opts.timeout;
+        x.onreadystatechange = () => {
+          if (x.readyState !== 4) return;
+          if (x.status === 0) return;
+          const r = x.response;
+          if (r instanceof ArrayBuffer) resolve([...new Uint8Array(r)]);
+          else if (r instanceof Blob) r.arrayBuffer().then((b) => resolve([...new Uint8Array(b)]));
+          else resolve(r);
+        };
+        x.onabort = () => resolve("abort");
+        x.onerror = () => resolve("error");
+        x.ontimeout = () => resolve("timeout");
+        x.send(opts.body ?? null);
+        if (opts.abortAfter) setTimeout(() => x.abort(), opts.abortAfter);
+      });
+    }
+    const bin = new Uint8Array([0, 1, 2, 250]);
+    const out: Record<string, unknown> = {};
+    out.text = await xhr("POST", E + "text", { body: "3:42x", ct: "text/plain;charset=UTF-8" });
+    const sending = xhr("POST", E + "ab&as=application/octet-stream", { body: bin, type: "arraybuffer" });
+    bin[0] = 99; // reused right after send()
+    out.ab = await sending;
+    out.blob = await xhr("POST", E + "blob&as=application/octet-stream", { body: new Blob(["hé"]), type: "blob" });
+    out.json = await xhr("POST", E + "json&as=application/json", { body: '{"a": [1, "é"]}', type: "json" });
+    out.get = await xhr("GET", E + "get");
+    out.plain = await xhr("POST", "/http-echo/plain?k=plain", { body: "not socket.io" });
+    out.abort = await xhr("GET", "/hold/?EIO=3&transport=polling&k=abort", { abortAfter: 50 });
+    out.error = await xhr("GET", `http://127.0.0.1:${closedPort}/socket.io/?EIO=3&transport=polling&k=error`);
+    out.timeout = await xhr("GET", "/hold/?EIO=3&transport=polling&k=timeout", { timeout: 80 });
+    return out;
+  }, server.closedPort);
+  assert.deepEqual(app, {
+    text: "3:42x", ab: [0, 1, 2, 250], blob: [104, 195, 169], json: { a: [1, "é"] }, get: "", plain: "not socket.io",
+    abort: "abort", error: "error", timeout: "timeout",
+  });
+  const evs = await hp.events(200);
+  await hp.context.close();
+  const x = exchanges(evs);
+  assert.deepEqual([...x.keys()].sort(), ["ab", "abort", "blob", "error", "get", "json", "text", "timeout"]);
+  for (const k of ["text", "ab", "blob", "get"]) {
+    const s = serverSaw(k);
+    const { req, res } = x.get(k)!;
+    assert.equal(req.method, s.method, k);
+    assert.deepEqual(bytes(req.body), s.requestBody, `${k} request body`);
+    assert.equal(res?.status, s.status, k);
+    assert.deepEqual(bytes(res!.body), s.responseBody, `${k} response body`);
+  }
+  assert.deepEqual(x.get("text")!.req.body, { text: "3:42x" });
+  assert.equal(x.get("text")!.req.contentType, "text/plain;charset=UTF-8");
+  assert.deepEqual(x.get("text")!.res!.body, { text: "3:42x" });
+  assert.equal(x.get("text")!.res!.contentType, "text/plain;charset=UTF-8");
+  assert.deepEqual(x.get("ab")!.req.body, { base64: "AAEC+g==" });
+  assert.deepEqual(x.get("ab")!.res!.body, { base64: "AAEC+g==" });
+  assert.equal(x.get("ab")!.res!.contentType, "application/octet-stream");
+  assert.deepEqual(x.get("blob")!.res!.body, { base64: "aMOp" });
+  // json: the raw text is not exposed by XHR; the hook re-serialises the parsed value
+  assert.deepEqual(x.get("json")!.res!.body, { text: '{"a":[1,"é"]}' });
+  assert.equal(x.get("get")!.req.body, undefined);
+  assert.deepEqual(x.get("get")!.res!.body, { text: "" });
+  for (const [k, reason] of [["abort", "abort"], ["error", "network"], ["timeout", "timeout"]] as const) {
+    assert.equal(x.get(k)!.res, undefined, k);
+    assert.equal(x.get(k)!.err?.reason, reason, k);
+  }
+});

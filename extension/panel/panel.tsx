@@ -6,9 +6,11 @@ import browser from "webextension-polyfill";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { subscribe, listTabs, type Subscription } from "./connection.ts";
 import { createModel, type PanelModel, type Report } from "./model.ts";
+import type { ConnectionReport, EventReport, NamespaceReport } from "../../protocol/session/index.ts";
 
 const MAX_ROWS = 2000;
 const PREVIEW = 300;
+const MAX_EVENTS_PER_NSP = 500;
 
 // ---- state ----
 const tabId = signal<number | null>(null);
@@ -136,25 +138,94 @@ function Toolbar() {
   );
 }
 
-function Endpoints() {
-  const r = report.value;
-  if (!r.groups.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
+function short(v: unknown, max = 160): string {
+  let t: string;
+  try {
+    t = JSON.stringify(v) ?? String(v);
+  } catch {
+    t = String(v);
+  }
+  return t.length > max ? t.slice(0, max) + "…" : t;
+}
+
+function AckCell({ e }: { e: EventReport }) {
+  if (e.ackId === null) return <span class="muted">—</span>;
+  if (!e.ack) return <span class="pending">ack #{e.ackId} pending</span>;
   return (
-    <div class="groups">
-      {r.groups.map((g) => (
-        <Boundary name="endpoint" key={g.endpoint}>
-          <section class="group">
-            <h3>{g.endpoint}</h3>
-            <ul>
-              {g.conns.map((c) => (
-                <li key={c.conn}>
-                  <code>{c.kind}</code> {c.conn} — {c.events} events{c.frameId ? ` (frame ${c.frameId})` : ""}
-                </li>
-              ))}
-            </ul>
-          </section>
+    <span class="acked">
+      ack #{e.ackId} ← {short(e.ack.args)} ({e.ack.latencyMs} ms)
+    </span>
+  );
+}
+
+function Namespace({ ns }: { ns: NamespaceReport }) {
+  return (
+    <div class="nsp" data-nsp={ns.nsp}>
+      <h4>
+        <code>{ns.nsp}</code> <span class={`state ${ns.state}`}>{ns.state}</span>
+        {ns.error !== null && ns.error !== undefined ? <span class="err"> {short(ns.error)}</span> : null}
+      </h4>
+      {ns.events.length > 0 && (
+        <table class="sio-events">
+          <tbody>
+            {ns.events.slice(-MAX_EVENTS_PER_NSP).map((e, i) => (
+              <tr key={i} class={e.dir}>
+                <td>{e.dir === "out" ? "↑" : "↓"}</td>
+                <td class="name">{e.name}</td>
+                <td class="args">{short(e.args)}</td>
+                <td><AckCell e={e} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function Session({ c }: { c: ConnectionReport }) {
+  return (
+    <section class="session" data-sid={c.sid ?? ""}>
+      <h3>
+        <span class={`state ${c.state}`}>{c.state}</span>{" "}
+        {c.engineio !== null ? `Engine.IO ${c.engineio} · ` : ""}Socket.IO rev {c.socketio} · {c.parser}
+        {" · "}
+        {c.transports.join(" → ")}
+        {c.upgraded ? " (upgraded)" : ""}
+      </h3>
+      <div class="meta">
+        <code>{c.url}</code> sid <code>{c.sid ?? "?"}</code>
+        {c.closeReason ? ` · closed: ${c.closeReason.kind}${c.closeReason.detail ? ` (${c.closeReason.detail})` : ""}` : ""}
+      </div>
+      {c.namespaces.map((ns) => (
+        <Boundary name={`namespace ${ns.nsp}`} key={ns.nsp}>
+          <Namespace ns={ns} />
         </Boundary>
       ))}
+    </section>
+  );
+}
+
+function Sessions() {
+  const r = report.value;
+  if (!r.connections.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
+  return (
+    <div class="sessions">
+      {r.connections.map((c) => (
+        <Boundary name="session" key={c.key}>
+          <Session c={c} />
+        </Boundary>
+      ))}
+      {r.diagnostics.length > 0 && (
+        <section class="diagnostics">
+          <h3>Diagnostics</h3>
+          <ul>
+            {r.diagnostics.slice(-200).map((d) => (
+              <li key={d.id} class={d.severity}>{d.severity}: {d.message}</li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }
@@ -189,7 +260,7 @@ function App() {
   return (
     <Boundary name="panel">
       <Toolbar />
-      <Boundary name="sessions"><Endpoints /></Boundary>
+      <Boundary name="sessions"><Sessions /></Boundary>
       <Boundary name="events"><Events /></Boundary>
     </Boundary>
   );
@@ -211,6 +282,12 @@ window.__socketScopePanel = {
   preserveLog: setPreserve,
   events: () => rows.value,
 };
+
+// unanswered acks and missed heartbeats only show with the passing of time
+setInterval(() => {
+  model.tick(Date.now());
+  version.value++;
+}, 2000);
 
 render(<App />, document.getElementById("root")!);
 void resolveTab();

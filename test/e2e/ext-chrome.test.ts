@@ -9,7 +9,7 @@ import type { Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
-import { RECORDER, assertScenarioTraffic, strip } from "./ext-expect.ts";
+import { RECORDER, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -76,9 +76,34 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       assert.equal(events.filter((e) => e.type === "page").length, 1);
       assert.ok(events.every((e) => e.frameId === 0), `${line}: all from the top frame`);
       assertScenarioTraffic(line, events);
+      const main = assertModel(line, (await panel.snapshot()).report as ModelReport);
+      // and the panel shows it: the session, its namespaces and the acks are on screen
+      const shown = await panel.evaluate<{ head: string; nsps: string[]; acked: string }>(`(() => {
+        const s = [...document.querySelectorAll("section.session")].find((x) => x.dataset.sid === ${JSON.stringify(main.sid)});
+        return s ? { head: s.querySelector("h3").textContent, nsps: [...s.querySelectorAll(".nsp h4")].map((h) => h.textContent), acked: [...s.querySelectorAll(".acked")].map((a) => a.textContent).join("|") } : null;
+      })()`);
+      assert.ok(shown, `${line}: the session's card is on screen`);
+      assert.match(shown.head, new RegExp(`Socket\\.IO rev ${main.socketio}`));
+      assert.ok(shown.nsps.some((t) => t.startsWith("/ connected")), `${line}: "/ connected" on screen: ${shown.nsps.join(",")}`);
+      assert.ok(shown.acked.includes('ack #' + main.namespaces.find((n) => n.nsp === "/")!.events.find((e) => e.name === "ack-me")!.ackId), `${line}: ack-me's ack on screen`);
       await panel.close();
       await page.close();
     }
+  });
+
+  test("namespaces: connected, refused and disconnected sockets in the model", async () => {
+    const page = await openDemo("4");
+    await run(page, "namespaces");
+    const panel = await chrome.openPanel(page);
+    const snap = await panel.waitFor((s) => (s.report as ModelReport).connections.some((c) => c.namespaces.some((n) => n.nsp === "/forbidden")));
+    const report = snap.report as ModelReport;
+    const nsps = report.connections.flatMap((c) => c.namespaces.map((n) => `${n.nsp} ${n.state}`));
+    assert.ok(nsps.includes("/forbidden refused"), `middleware refusal: ${nsps.join(", ")}`);
+    assert.ok(nsps.includes("/admin refused"), "wrong token refused");
+    assert.ok(nsps.includes("/admin disconnected"), "the good /admin socket was closed by the scenario");
+    assert.equal(report.connections.filter((c) => c.engineio === 4 && c.socketio === 5).length, report.connections.length);
+    await panel.close();
+    await page.close();
   });
 
   test("the service worker stopped mid-capture: nothing lost, live or from the backlog", async () => {
@@ -87,18 +112,19 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     await run(page, "events");
     await assertPanelMatches(panel, page, "before the stop");
     assert.ok((await chrome.workerTargets()).length > 0, "the worker is running");
-    await chrome.stopWorker(page);
-    assert.equal((await chrome.workerTargets()).length, 0, "the worker is stopped");
-    await run(page, "acks", "events");
+    await chrome.stopWorker(page); // resolves only on the worker's "stopped" status
+    await run(page, "acks");
     const live = await assertPanelMatches(panel, page, "live panel across the restart");
     assert.ok((await chrome.workerTargets()).length > 0, "the worker was started again by the relay");
     assertScenarioTraffic("4", live);
+    assertModel("4", (await panel.snapshot()).report as ModelReport);
     await panel.close();
     // a DevTools opened now is served from what the restarted worker restored
     await chrome.stopWorker(page);
     const late = await chrome.openPanel(page);
     const restored = await assertPanelMatches(late, page, "backlog after two restarts");
     assert.equal(restored[0]?.type, "page");
+    assertModel("4", (await late.snapshot()).report as ModelReport);
     await late.close();
     await page.close();
   });
@@ -147,15 +173,17 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     await page.evaluate(() => window.demo.ready);
     await run(page, "events");
     const now = await recorded(page);
+    const conns = new Set(now.map((x) => x.conn));
     let all: CaptureEvent[] = [];
+    let third: CaptureEvent[] = [];
     for (let i = 0; i < 100; i++) {
       all = await panelEvents(panel);
-      if (all.length >= before.length + now.length) break;
+      third = all.filter((e) => conns.has(e.conn));
+      if (third.length >= now.length) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(all.filter((e) => e.type === "page").length, 2, "both pages are kept");
     assert.deepEqual(all.slice(0, before.length).map(strip), before.map(strip), "the earlier page is intact");
-    const third = all.filter((e) => now.some((x) => x.conn === e.conn));
     assert.deepEqual(third.slice(0, now.length).map(strip), now.map(strip), "the new page follows, in order");
     await panel.close();
     await page.close();

@@ -9,7 +9,7 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
-import { RECORDER, assertScenarioTraffic, strip } from "./ext-expect.ts";
+import { RECORDER, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
 
 const UUID = "6f1f4b1e-5c0a-4d7e-9a51-50c4e7c0de01";
 let demo: Demo;
@@ -59,7 +59,7 @@ const panelEvents = (p: Page) => p.evaluate(() => (window as unknown as { __sock
 
 describe("extension in Firefox ESR", () => {
   for (const line of ["4", "2"] as Line[]) {
-    test(`${line}.x traffic reaches the panel page, complete and in order`, async () => {
+    test(`${line}.x traffic reaches the panel page, complete, in order, with the same model as in Chromium`, async () => {
       const page = await browser.newPage();
       await page.evaluateOnNewDocument(RECORDER);
       const url = demo.pageUrl({ line });
@@ -80,6 +80,8 @@ describe("extension in Firefox ESR", () => {
       assert.equal(got[0]?.type, "page");
       assert.ok(got.every((e) => e.frameId === 0), "top frame");
       assertScenarioTraffic(line, got);
+      // the same model facts the Chromium test checks
+      assertModel(line, (await snapshot(panel)).report as ModelReport);
       await panel.close();
       await page.close();
     });

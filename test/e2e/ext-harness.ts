@@ -168,12 +168,19 @@ export async function launchChrome(ext: string): Promise<ChromeExt> {
         .map((t) => t.targetId);
     },
     async stopWorker(page) {
+      // The relay restarts a stopped worker within milliseconds while the page talks, so
+      // "stopped" is read from the ServiceWorker domain's status events, not from polling targets.
       const cdp = await ctx.newCDPSession(page);
+      const script = `chrome-extension://${extId}/background.js`;
+      let stopped = false;
+      cdp.on("ServiceWorker.workerVersionUpdated", (ev: { versions: Array<{ scriptURL: string; runningStatus: string }> }) => {
+        if (ev.versions.some((v) => v.scriptURL === script && v.runningStatus === "stopped")) stopped = true;
+      });
       await cdp.send("ServiceWorker.enable");
       await cdp.send("ServiceWorker.stopAllWorkers");
+      for (let i = 0; i < 100 && !stopped; i++) await sleep(50);
       await cdp.detach();
-      for (let i = 0; i < 100 && (await api.workerTargets()).length; i++) await sleep(50);
-      if ((await api.workerTargets()).length) throw new Error("the service worker did not stop");
+      if (!stopped) throw new Error("the service worker did not stop");
     },
     async close() {
       await ctx.close().catch(() => {});

@@ -200,6 +200,9 @@ test("garbage bytes: where sio-msgpack3 accepts a map, ours decodes the same pac
       const msg = Uint8Array.from([h, ...ps.flat()]);
       const ours = new SioDecoder({ rev: 5, parser: "msgpack" }).push(msg);
       assert.equal(ours.length, 1);
+      // notepack.io copies an ext32 type-0 body byte by byte for its claimed length (up to 4 GiB)
+      // before noticing the input is short: no reference answer for those in reasonable time
+      if (msg.includes(0xc9)) return;
       let real: unknown[] | null;
       try {
         real = realDecode(msgpack3, [msg]);

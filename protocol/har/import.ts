@@ -103,7 +103,58 @@ export function importHar(input: string | unknown): HarImportResult {
   }
   // Time order across connections; ties keep file order (request before response, frames in order).
   out.sort((a, b) => a.ev.ts - b.ev.ts || a.order - b.order);
+  causalOrder(out);
   return { events: out.map((o) => o.ev), warnings, creator, entries: log.entries.length, websocketsWithoutMessages: wsNoMsg };
+}
+
+const SID_PARAM = /[?&]sid=([^&#]+)/;
+const OPEN_SID = /^(?:\d+:)?0\{"sid":"([^"]+)"/;
+
+/**
+ * HAR times have millisecond resolution (startedDateTime) while a client sends its first
+ * request with the new sid within the same millisecond as the handshake reply arrives, so a
+ * sort by time can put that request first. Move any request or socket carrying a sid that is
+ * still unknown right after the handshake reply that announces it.
+ */
+function causalOrder(out: { ev: CaptureEvent; order: number }[]): void {
+  const announced = new Map<string, number>(); // sid → index of the handshake reply
+  const reqConn = new Set<string>(); // conns of handshake requests (no sid)
+  for (let i = 0; i < out.length; i++) {
+    const ev = out[i]!.ev;
+    if (ev.type === "http-request" && !SID_PARAM.test(ev.url)) reqConn.add(ev.conn);
+    else if (ev.type === "http-response" && reqConn.has(ev.conn) && ev.body && "text" in ev.body) {
+      const m = OPEN_SID.exec(ev.body.text);
+      if (m && !announced.has(m[1]!)) announced.set(m[1]!, i);
+    }
+  }
+  if (announced.size === 0) return;
+  // conn → the reply it must follow
+  const follow = new Map<string, number>();
+  for (let i = 0; i < out.length; i++) {
+    const ev = out[i]!.ev;
+    const m = ev.type === "http-request" || ev.type === "ws-open" ? SID_PARAM.exec(ev.url) : null;
+    if (!m) continue;
+    let sid: string;
+    try {
+      sid = decodeURIComponent(m[1]!);
+    } catch {
+      continue;
+    }
+    const at = announced.get(sid);
+    // Only within a few milliseconds: a real gap means the handshake was elsewhere.
+    if (at !== undefined && at > i && out[at]!.ev.ts - ev.ts <= 5) follow.set(ev.conn, at);
+  }
+  if (follow.size === 0) return;
+  let k = 0;
+  for (let i = 0; i < out.length; i++) {
+    const o = out[i]!;
+    const at = follow.get(o.ev.conn);
+    if (at === undefined || i > at) continue;
+    const reply = out[at]!;
+    o.ev = { ...o.ev, ts: reply.ev.ts } as CaptureEvent;
+    o.order = reply.order + (++k) / 1e6;
+  }
+  out.sort((a, b) => a.ev.ts - b.ev.ts || a.order - b.order);
 }
 
 function fromCaptureArray(arr: unknown[]): HarImportResult {

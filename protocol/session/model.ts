@@ -50,7 +50,7 @@ import { buildReport, type Report } from "./report.ts";
 export interface SessionModelOptions {
   /** An ack still unanswered this long after its event is reported by `tick()` (ms). Default 30 s. */
   ackTimeoutMs?: number;
-  /** Out events this close after their namespace connected count as one flushed burst (ms). Default 10. */
+  /** Out events after a namespace connected, before the server sent anything else on the session and within this time, count as flushed from the client's send buffer (ms). Default 1000. */
   burstMs?: number;
   /** Tolerance added to heartbeat deadlines (ms). Default 1000. */
   heartbeatSlackMs?: number;
@@ -78,6 +78,8 @@ type Shape = {
   endpoint: string;
   handshake: boolean;
   disconnect: boolean;
+  /** Recognised by `transport=` alone (no EIO): may be an unrelated URL. */
+  weak: boolean;
 };
 
 interface HttpConn {
@@ -129,6 +131,12 @@ interface Internal {
   nonConformantSeen: Set<string>;
   lastDecodeErrorAt: number | null;
   versionMismatch: boolean;
+  /** Key of a successor linked while this session still looked open (see linkToCandidate). */
+  tentativeNext: string | null;
+  /** The page disconnected its last namespace (the client then closes Engine.IO, silently on WebSocket). */
+  clientLeftAt: number | null;
+  /** Sessions shown not to be this one's predecessor. */
+  rejected: Set<string>;
 }
 
 const EMPTY: readonly Change[] = [];
@@ -166,6 +174,7 @@ function shapeOf(url: string): Shape | null {
       endpoint: s.endpoint,
       handshake: !s.sid,
       disconnect: false,
+      weak: s.eio === null,
     };
   }
   const t = normaliseTransport(s.transport);
@@ -179,6 +188,7 @@ function shapeOf(url: string): Shape | null {
     endpoint: s.endpoint,
     handshake: s.kind === "handshake",
     disconnect: !!s.disconnect,
+    weak: false,
   };
 }
 
@@ -223,7 +233,7 @@ export class SessionModel {
   private readonly byKey = new Map<string, EioSession>();
   private readonly internals = new Map<string, Internal>();
   private readonly conns = new Map<string, Conn>();
-  private readonly lastByClient = new Map<string, EioSession>();
+  private readonly byClient = new Map<string, EioSession[]>();
   private readonly byPid = new Map<string, EioSession>();
   private readonly listeners = new Set<ChangeListener>();
   private changes: Change[] | null = null;
@@ -233,7 +243,7 @@ export class SessionModel {
   constructor(opts: SessionModelOptions = {}) {
     this.opts = {
       ackTimeoutMs: opts.ackTimeoutMs ?? 30_000,
-      burstMs: opts.burstMs ?? 10,
+      burstMs: opts.burstMs ?? 1000,
       heartbeatSlackMs: opts.heartbeatSlackMs ?? 1000,
       maxHeartbeats: opts.maxHeartbeats ?? 1000,
     };
@@ -304,6 +314,13 @@ export class SessionModel {
     if (this.finished) return;
     this.finished = true;
     if (this.listeners.size > 0) this.changes = [];
+    for (const s of this.sessions) {
+      // Still open but followed by a reconnection of the same client: it ended when that began.
+      const n = s.next ? this.byKey.get(s.next) : undefined;
+      if (n && s.state !== "closed") this.closeSession(s, "superseded", null, `session ${n.sid ?? n.key} of the same client followed`, Math.max(n.startedAt, s.lastActivity), []);
+      const left = this.internals.get(s.key)!.clientLeftAt;
+      if (left !== null && s.state !== "closed") this.closeSession(s, "transport-close", "client", "the page disconnected its last namespace, then closed the transport", left, [], true);
+    }
     for (const s of this.sessions) {
       const int = this.internals.get(s.key)!;
       for (const p of int.acks.values()) if (!p.flagged) this.flagAck(s, p, "never answered before the end of the capture", ts);
@@ -452,16 +469,47 @@ export class SessionModel {
       nonConformantSeen: new Set(),
       lastDecodeErrorAt: null,
       versionMismatch: false,
+      tentativeNext: null,
+      clientLeftAt: null,
+      rejected: new Set(),
     });
     this.change({ kind: "session-added", session: key });
-    // Reconnection chain: the previous session of the same client on the same endpoint.
-    const prev = this.lastByClient.get(client);
-    if (prev && prev !== s && prev.next === null) {
-      if (prev.state !== "closed") this.closeSession(prev, "superseded", null, "a new handshake of the same client followed", startedAt, [], true);
-      this.link(prev, s, "reconnect");
-    }
-    this.lastByClient.set(client, s);
+    // Reconnection chain: the previous session of the same client manager on the same endpoint.
+    let list = this.byClient.get(client);
+    if (!list) this.byClient.set(client, (list = []));
+    this.linkToCandidate(s, list);
+    list.push(s);
     return s;
+  }
+
+  /**
+   * Picks the session `s` reconnects from: one of the same client (endpoint + frame) with no
+   * successor that was not closed on purpose by the page. Closed ones first (latest close), then
+   * ones still open — a HAR has no WebSocket close frames — quietest first, tentatively: traffic
+   * on that session later proves it was another manager, and the link moves on.
+   */
+  private linkToCandidate(s: EioSession, list: EioSession[]): void {
+    const int = this.internals.get(s.key)!;
+    let best: EioSession | null = null;
+    let bestScore = -Infinity;
+    for (let i = list.length - 1; i >= 0 && i >= list.length - 32; i--) {
+      const p = list[i]!;
+      if (p === s || p.next !== null || int.rejected.has(p.key) || p.startedAt >= s.startedAt) continue;
+      const pint = this.internals.get(p.key)!;
+      if (pint.clientLeftAt !== null) continue; // the page closed it: a new manager, not a reconnection
+      if (p.state === "closed") {
+        const r = p.closeReason;
+        if (r && ((r.kind === "close-packet" && r.by === "client") || r.kind === "page")) continue;
+        const score = 1e15 + (p.closedAt ?? 0);
+        if (score > bestScore) { best = p; bestScore = score; }
+      } else {
+        const score = -p.lastActivity;
+        if (score > bestScore) { best = p; bestScore = score; }
+      }
+    }
+    if (!best) return;
+    this.link(best, s, "reconnect");
+    if (best.state !== "closed") this.internals.get(best.key)!.tentativeNext = s.key;
   }
 
   private link(prev: EioSession, next: EioSession, by: "reconnect" | "recovery"): void {
@@ -487,24 +535,26 @@ export class SessionModel {
 
   private touch(s: EioSession, ts: number): void {
     s.lastActivity = ts;
-    // Traffic on a session we thought superseded: it was a second client after all.
-    if (s.state === "closed" && s.closeReason?.kind === "superseded") {
-      s.state = "open";
-      s.closeReason = null;
-      s.closedAt = null;
-      if (s.next) {
-        const n = this.byKey.get(s.next);
-        if (n && n.linkedBy === "reconnect") {
-          n.prev = null;
-          n.chain = n.key;
-          n.linkedBy = null;
-          this.change({ kind: "session", session: n.key });
-        }
-        s.next = null;
-      }
-      for (const t of s.transports) if (t.closeReason === "session closed") { t.state = "open"; t.closedAt = null; t.closeReason = null; }
-      this.change({ kind: "session", session: s.key });
+    const int = this.internals.get(s.key)!;
+    if (int.tentativeNext === null) return;
+    const n = this.byKey.get(int.tentativeNext);
+    if (!n || n.prev !== s.key || n.linkedBy !== "reconnect") {
+      int.tentativeNext = null;
+      return;
     }
+    if (ts <= n.startedAt) return;
+    // Traffic after the "successor" started: this session is alive, another manager made that handshake.
+    int.tentativeNext = null;
+    s.next = null;
+    n.prev = null;
+    n.chain = n.key;
+    n.linkedBy = null;
+    const nint = this.internals.get(n.key)!;
+    nint.rejected.add(s.key);
+    this.change({ kind: "session", session: s.key });
+    this.change({ kind: "session", session: n.key });
+    const list = this.byClient.get(n.client);
+    if (list) this.linkToCandidate(n, list);
   }
 
   private closeSession(s: EioSession, kind: CloseKind, by: "client" | "server" | null, detail: string | null, ts: number, frames: number[], inferred = false): void {
@@ -639,6 +689,7 @@ export class SessionModel {
     }
     const s = c.session;
     if (!s || s.state === "closed" || s.upgraded) return;
+    this.touch(s, ts);
     const t = s.transports[this.internals.get(s.key)!.polling];
     if (t && t.name === "polling" && (t.probe === null || s.active < 0)) {
       this.closeSession(s, "transport-close", reason === "abort" ? "client" : null, `polling ${c.method} failed (${detail})`, ts, [seq]);
@@ -672,6 +723,7 @@ export class SessionModel {
       return;
     }
     const reply = classifyHttpReply(ev.status, ev.contentType, body ?? undefined, c.method);
+    if (c.shape.weak && (reply.kind !== "payload" || body === null || !looksLikeOpen(body))) return; // some other app's URL with a `transport` parameter
     if (reply.kind === "eio-error") {
       this.failedHandshakes.push({ url: c.url, ts: ev.ts, status: ev.status, reason: `${reply.code} ${reply.message}`, seq });
       return this.onEioError(null, c, reply.code, reply.message, ev.status, ev.ts, seq);
@@ -702,7 +754,13 @@ export class SessionModel {
       return;
     }
     const client = this.clientKey(c.shape.endpoint, ev.frameId, ev.frameUrl);
-    const s = this.bySid.get(open.sid) ?? this.createSession(c.shape, open.sid, c.ts, ev.ts, client, false);
+    const known = this.bySid.get(open.sid);
+    if (known && known.partial) {
+      // Requests with this sid were seen first (same-millisecond timestamps): this is its handshake.
+      known.partial = false;
+      known.startedAt = Math.min(known.startedAt, c.ts);
+    }
+    const s = known ?? this.createSession(c.shape, open.sid, c.ts, ev.ts, client, false);
     const t = this.ensureTransport(s, c.shape, c.ts);
     t.requests++;
     t.state = "open";
@@ -774,7 +832,8 @@ export class SessionModel {
             : res.nonConformant === "utf8-byte-lengths"
               ? "lengths counted in UTF-8 bytes instead of UTF-16 code units"
               : "lengths counted in code points instead of UTF-16 code units";
-        this.diag("non-conformant-length", "warning", `polling payload with ${what}`, ts, s, null, [seq]);
+        // Double UTF-8 is what Socket.IO 1.x itself sends: worth knowing, not a fault.
+        this.diag("non-conformant-length", res.nonConformant === "double-utf8" ? "info" : "warning", `polling payload with ${what}`, ts, s, null, [seq]);
       }
     }
     for (let i = from; i < res.packets.length; i++) this.onEioPacket(s, res.packets[i]!, dir, ts, seq, tn, -1);
@@ -989,6 +1048,7 @@ export class SessionModel {
     }
     const t = s.transports[c.transport]!;
     if (t.state === "closed") return;
+    if (s.active === c.transport) this.touch(s, ts); // it was alive until now: not superseded earlier
     if (t.probe === "probing" || t.probe === "probed") {
       this.failProbe(s, t, ts, `the ${t.name} closed during the probe (${detail})`, [seq]);
       return;
@@ -1008,6 +1068,11 @@ export class SessionModel {
       t.state = "closed";
       t.closedAt = ts;
       t.closeReason = "probe failed";
+    }
+    // A probe abandoned because the session itself ended is not a failed upgrade.
+    if (s.state === "closed" && (s.closedAt ?? ts) <= ts) {
+      this.change({ kind: "transport", session: s.key, index: s.transports.indexOf(t) });
+      return;
     }
     this.diag("upgrade-failed", "warning", `upgrade to ${t.name} failed: ${why}; the session stays on ${s.transports[s.active]?.name ?? "polling"}`, ts, s, null, frames);
     this.change({ kind: "transport", session: s.key, index: s.transports.indexOf(t) });
@@ -1244,6 +1309,7 @@ export class SessionModel {
   }
 
   private nsState(s: EioSession, ns: NamespaceSocket, state: NamespaceState, ts: number, by: "client" | "server" | null, reason: string | null, seq: number): void {
+    if (ns.state === "refused" && state === "disconnected") return; // a refused socket has nothing left to close
     ns.state = state;
     ns.history.push({ state, ts, by, reason, seq });
     const int = this.internals.get(s.key)!;
@@ -1264,6 +1330,7 @@ export class SessionModel {
       case 0: {
         const ns = this.ns(s, nsp, query);
         if (dir === "out") {
+          int.clientLeftAt = null;
           ns.auth = p.data;
           if (isRecord(p.data) && typeof p.data.pid === "string") {
             const pid = p.data.pid;
@@ -1273,6 +1340,7 @@ export class SessionModel {
             else if (prev && s.prev === prev.key) s.linkedBy = "recovery";
           }
           this.nsState(s, ns, "connecting", ts, "client", null, seq);
+          if (s.linkedBy === "reconnect") this.relinkByNamespace(s, nsp);
           return;
         }
         if (s.sio === 5) {
@@ -1294,6 +1362,7 @@ export class SessionModel {
       case 1: {
         const ns = this.ns(s, nsp, query);
         this.nsState(s, ns, "disconnected", ts, by, dir === "out" ? "client disconnect" : "server disconnect", seq);
+        if (dir === "out") this.checkClientLeft(s, ts);
         return;
       }
       case 4: {
@@ -1320,6 +1389,43 @@ export class SessionModel {
     }
   }
 
+  /**
+   * A reconnecting client joins again the namespaces it had. When the session we linked as the
+   * predecessor never had this one but another candidate of the same client did, that one is
+   * the real predecessor (two managers on one endpoint that dropped together).
+   */
+  private relinkByNamespace(s: EioSession, nsp: string): void {
+    const prev = s.prev ? this.byKey.get(s.prev) : undefined;
+    if (!prev || prev.namespaces.has(nsp)) return;
+    const list = this.byClient.get(s.client);
+    if (!list) return;
+    for (let i = list.length - 1; i >= 0 && i >= list.length - 32; i--) {
+      const q = list[i]!;
+      if (q === s || q === prev || q.next !== null || q.startedAt >= s.startedAt || !q.namespaces.has(nsp)) continue;
+      const qint = this.internals.get(q.key)!;
+      if (qint.clientLeftAt !== null) continue;
+      const r = q.closeReason;
+      if (r && ((r.kind === "close-packet" && r.by === "client") || r.kind === "page")) continue;
+      prev.next = null;
+      this.internals.get(prev.key)!.tentativeNext = null;
+      this.link(q, s, "reconnect");
+      if (q.state !== "closed") qint.tentativeNext = s.key;
+      this.change({ kind: "session", session: prev.key });
+      return;
+    }
+  }
+
+  /** After a client DISCONNECT: does the page still use any namespace on this session? */
+  private checkClientLeft(s: EioSession, ts: number): void {
+    for (const ns of s.namespaces.values()) {
+      if (ns.state !== "connected" && ns.state !== "connecting") continue;
+      // Rev 4 connects "/" implicitly: it counts only if the page used it.
+      const used = !(s.sio === 4 && ns.nsp === "/") || ns.events.some((e) => e.dir === "out") || ns.history.some((h) => h.by === "client");
+      if (used) return;
+    }
+    this.internals.get(s.key)!.clientLeftAt = ts;
+  }
+
   private addEvent(
     s: EioSession,
     nsp: string,
@@ -1341,7 +1447,9 @@ export class SessionModel {
       if (s.partial || (s.sio === 4 && nsp === "/") || s.sio === 1) this.nsState(s, ns, "connected", ts, null, "inferred from traffic", frames[0] ?? -1);
     }
     let offset: string | null = null;
-    if (dir === "in" && ns.pid !== null && ackId === null) {
+    // Recovery offsets: the CONNECT reply carried a pid, or (missed events are replayed before
+    // that reply) the page asked to recover with one.
+    if (dir === "in" && (ns.pid !== null || ns.recoveryRequested !== null) && ackId === null) {
       const r = splitRecoveryOffset([name, ...args]);
       if (r.offset !== null) {
         offset = r.offset;
@@ -1462,6 +1570,12 @@ export class SessionModel {
         return;
     }
   }
+}
+
+/** First bytes of an Engine.IO handshake body: `0{`, `<len>:0{`, XHR2 binary, or JSONP. */
+function looksLikeOpen(body: string | Uint8Array): boolean {
+  if (typeof body !== "string") return body.length > 0 && body[0]! <= 1;
+  return /^(?:\d+:)?0\{|^___eio\[/.test(body);
 }
 
 function parseEioOpenSid(data: string): string | null {

@@ -112,3 +112,24 @@ test("a JSON array of capture events is accepted as is", () => {
   const r = ok(importHar(JSON.stringify([{ v: 1, ts: 1, conn: "a", type: "ws-open", url: "ws://x/socket.io/?EIO=4&transport=websocket" }])));
   assert.equal(r.events.length, 1);
 });
+
+test("same-millisecond HAR times: a request carrying the new sid is put after the handshake reply that announces it", () => {
+  const base = "http://localhost:3000/socket.io/?EIO=4&transport=polling";
+  // handshake sent at 0 and answered at 5.6; the POST with the sid started at 5.9 but HAR writes 5
+  const har = {
+    log: {
+      entries: [
+        entry(0, 5.6, "GET", `${base}&t=a`, 200, { text: `0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}` }),
+        entry(5, 0.2, "POST", `${base}&t=b&sid=${SID}`, 200, { text: "ok" }, { text: "40", mimeType: "text/plain" }),
+      ],
+    },
+  };
+  const r = ok(importHar(har));
+  assert.deepEqual(r.events.map((e) => e.type), ["http-request", "http-response", "http-request", "http-response"]);
+  assert.equal(r.events[2]!.conn, "h1");
+  const m = new SessionModel();
+  m.applyAll(r.events);
+  assert.equal(m.sessions.length, 1);
+  assert.equal(m.sessions[0]!.partial, false);
+  assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "connecting");
+});

@@ -548,3 +548,76 @@ test("hostile input never throws: random event shapes and garbage frames", () =>
   assert.ok(m.diagnostics.some((d) => d.code === "undecodable-frame"));
   assert.doesNotThrow(() => JSON.stringify(m.toReport()));
 });
+
+test("two managers of one page drop together: each reconnection is linked by the namespaces it joins again", () => {
+  const c = new Cap();
+  const open = (sid: string) => `0{"sid":"${sid}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}`;
+  const main = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(main, open("main1")).out(main, "40").in(main, '40{"sid":"a"}').out(main, "40/ticker,").in(main, '40/ticker,{"sid":"b"}');
+  const other = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(other, open("other1")).out(other, "40").in(other, '40{"sid":"c"}');
+  c.close(main, 1006).close(other, 1006, 2);
+  c.wait(300);
+  const main2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(main2, open("main2")).out(main2, "40").in(main2, '40{"sid":"d"}').out(main2, "40/ticker,").in(main2, '40/ticker,{"sid":"e"}');
+  const other2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(other2, open("other2")).out(other2, "40").in(other2, '40{"sid":"f"}');
+  const m = run(c);
+  const bySid = (sid: string) => m.toReport().connections.find((x) => x.sid === sid)!;
+  assert.equal(bySid("main2").reconnect.prevSid, "main1");
+  assert.equal(bySid("other2").reconnect.prevSid, "other1");
+});
+
+test("the page leaving its last namespace closes the session (client side); a later handshake is a new manager, not a reconnection", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"one","upgrades":[],"pingInterval":25000,"pingTimeout":20000}').out(w, "40/admin,").in(w, '40/admin,{"sid":"a"}').out(w, "41/admin,");
+  c.wait(100);
+  const w2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w2, '0{"sid":"two","upgrades":[],"pingInterval":25000,"pingTimeout":20000}');
+  const m = run(c);
+  const [a, b] = m.sessions;
+  assert.equal(b!.prev, null);
+  assert.deepEqual([a!.closeReason!.kind, a!.closeReason!.by], ["transport-close", "client"]);
+});
+
+test("recovery: missed events replayed before the CONNECT reply still lose their offsets", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"two","upgrades":[],"pingInterval":25000,"pingTimeout":20000}').out(w, '40{"pid":"P","offset":"o1"}');
+  c.in(w, '42["missed",1,"o2"]').in(w, '40{"sid":"a","pid":"P"}');
+  const m = run(c);
+  const ns = m.sessions[0]!.namespaces.get("/")!;
+  assert.deepEqual(ns.events[0]!.args, [1]);
+  assert.equal(ns.events[0]!.offset, "o2");
+  assert.equal(ns.recovered, true);
+});
+
+test("a refused namespace stays refused when the page then disconnects it", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000}').out(w, "40/x,").in(w, '44/x,{"message":"no"}').out(w, "41/x,");
+  const m = run(c);
+  assert.equal(m.sessions[0]!.namespaces.get("/x")!.state, "refused");
+});
+
+test("a page URL that merely has a transport= parameter is not taken for a handshake", () => {
+  const c = new Cap();
+  c.http("GET", `${HOST}/?line=2&transport=polling`, undefined, 200, "<!doctype html><html></html>", { resContentType: "text/html" });
+  const m = run(c);
+  assert.equal(m.sessions.length, 0);
+  assert.deepEqual(m.diagnostics, []);
+  assert.deepEqual(m.failedHandshakes, []);
+});
+
+test("events flushed from the client's send buffer after a reconnect are flagged buffered until the server speaks", () => {
+  const c = new Cap();
+  handshake4(c);
+  c.http("POST", EIO4_SID(), '42["b",1]', 200, "ok", { dt: 60 });
+  c.http("POST", EIO4_SID(), '42["b",2]\x1e42["b",3]', 200, "ok");
+  c.http("GET", EIO4_SID(), undefined, 200, '42["server"]');
+  c.http("POST", EIO4_SID(), '42["later"]', 200, "ok");
+  const m = run(c);
+  const ev = m.sessions[0]!.namespaces.get("/")!.events;
+  assert.deepEqual(ev.map((e) => [e.name, e.buffered]), [["b", true], ["b", true], ["b", true], ["server", false], ["later", false]]);
+});

@@ -1,0 +1,305 @@
+// A HAR recorder over the Chrome DevTools Protocol: listens to a page's Network domain and
+// writes what Chrome's own "Export HAR" writes — entries with base64 response bodies,
+// postData, and `_webSocketMessages` (opcode 1 text, opcode 2 base64) — so fixtures recorded
+// here exercise the same import path as a HAR a user saves from DevTools.
+//
+//   const rec = new HarRecorder(await context.newCDPSession(page), { filter: isSocketIoUrl });
+//   await rec.start();  … drive the page …  const har = await rec.stop();
+import { isSocketIoUrl } from "../protocol/detect.ts";
+
+/** The part of a CDP session we use (Playwright's CDPSession and puppeteer's both fit). */
+export interface CdpLike {
+  send(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  on(event: string, listener: (params: never) => void): unknown;
+}
+
+interface Header {
+  name: string;
+  value: string;
+}
+
+interface Req {
+  id: string;
+  url: string;
+  method: string;
+  headers: Header[];
+  postData?: { mimeType: string; text: string; encoding?: string };
+  hasPostData: boolean;
+  /** Monotonic seconds (CDP `timestamp`) and wall seconds at the start. */
+  t0: number;
+  wall0: number;
+  frameId?: string;
+  status?: number;
+  statusText?: string;
+  resHeaders?: Header[];
+  mimeType?: string;
+  httpVersion?: string;
+  end?: number;
+  body?: { text: string; encoding?: string };
+  failed?: { errorText: string; canceled: boolean };
+  ws?: { messages: WsMsg[]; closed?: number };
+  /** Pending body / post-data fetches. */
+  waits: Promise<void>[];
+  done: boolean;
+}
+
+interface WsMsg {
+  type: "send" | "receive";
+  time: number;
+  opcode: number;
+  data: string;
+}
+
+export interface HarRecorderOptions {
+  /** Keep only requests whose URL passes (default: Socket.IO / Engine.IO URLs). */
+  filter?: (url: string) => boolean;
+  /** Drop HTTP headers from entries (smaller fixtures). Default false. */
+  dropHeaders?: boolean;
+  pageTitle?: string;
+}
+
+function headersOf(h: unknown): Header[] {
+  if (!h || typeof h !== "object") return [];
+  return Object.entries(h as Record<string, unknown>).map(([name, value]) => ({ name, value: String(value) }));
+}
+
+function contentTypeOf(headers: Header[]): string | undefined {
+  return headers.find((h) => h.name.toLowerCase() === "content-type")?.value;
+}
+
+const DECODER = new TextDecoder("utf-8", { fatal: true });
+
+export class HarRecorder {
+  private readonly reqs = new Map<string, Req>();
+  private readonly order: Req[] = [];
+  private readonly filter: (url: string) => boolean;
+  private readonly opts: HarRecorderOptions;
+  private started = 0;
+  private offset: number | null = null;
+
+  constructor(private readonly cdp: CdpLike, opts: HarRecorderOptions = {}) {
+    this.opts = opts;
+    this.filter = opts.filter ?? ((u) => isSocketIoUrl(u));
+  }
+
+  /** Monotonic CDP seconds → wall-clock seconds (anchored on the latest wallTime seen). */
+  private wall(t: number): number {
+    return this.offset === null ? t : t + this.offset;
+  }
+
+  async start(): Promise<void> {
+    this.started = Date.now();
+    const on = (ev: string, f: (p: Record<string, unknown>) => void) => this.cdp.on(`Network.${ev}`, f as (p: never) => void);
+    on("requestWillBeSent", (p) => this.onRequest(p));
+    on("responseReceived", (p) => this.onResponse(p));
+    on("loadingFinished", (p) => this.onFinished(p));
+    on("loadingFailed", (p) => this.onFailed(p));
+    on("webSocketCreated", (p) => this.onWsCreated(p));
+    on("webSocketWillSendHandshakeRequest", (p) => this.onWsHandshake(p));
+    on("webSocketHandshakeResponseReceived", (p) => this.onWsResponse(p));
+    on("webSocketFrameSent", (p) => this.onWsFrame(p, "send"));
+    on("webSocketFrameReceived", (p) => this.onWsFrame(p, "receive"));
+    on("webSocketClosed", (p) => this.onWsClosed(p));
+    on("webSocketFrameError", (p) => this.onWsClosed(p));
+    await this.cdp.send("Network.enable", { maxTotalBufferSize: 64 * 1024 * 1024, maxResourceBufferSize: 16 * 1024 * 1024 });
+  }
+
+  private onRequest(p: Record<string, unknown>): void {
+    const request = p.request as Record<string, unknown>;
+    const url = String(request.url);
+    const ts = Number(p.timestamp);
+    const wallTime = Number(p.wallTime);
+    if (Number.isFinite(wallTime) && Number.isFinite(ts)) this.offset = wallTime - ts;
+    if (!this.filter(url)) return;
+    const id = String(p.requestId);
+    if (this.reqs.has(id)) return; // redirect: keep the first
+    const headers = headersOf(request.headers);
+    const r: Req = { id, url, method: String(request.method ?? "GET"), headers, hasPostData: !!request.hasPostData, t0: ts, wall0: Number.isFinite(wallTime) ? wallTime : this.wall(ts), waits: [], done: false };
+    if (typeof p.frameId === "string") r.frameId = p.frameId;
+    const mime = contentTypeOf(headers) ?? "";
+    const entries = request.postDataEntries as { bytes?: string }[] | undefined;
+    if (Array.isArray(entries) && entries.length) {
+      r.postData = this.postFromBase64(entries.map((e) => e.bytes ?? "").join(""), mime);
+    } else if (typeof request.postData === "string") {
+      r.postData = { mimeType: mime, text: request.postData };
+    } else if (r.hasPostData) {
+      r.waits.push(
+        (this.cdp.send("Network.getRequestPostData", { requestId: id }) as Promise<{ postData: string; base64Encoded?: boolean }>).then(
+          (d) => { r.postData = d.base64Encoded ? this.postFromBase64(d.postData, mime) : { mimeType: mime, text: d.postData }; },
+          () => {},
+        ),
+      );
+    }
+    this.reqs.set(id, r);
+    this.order.push(r);
+  }
+
+  /** Binary request bodies: text when they are valid UTF-8, else base64 with `encoding` (as other HAR tools write). */
+  private postFromBase64(b64: string, mimeType: string): { mimeType: string; text: string; encoding?: string } {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    try {
+      return { mimeType, text: DECODER.decode(bytes) };
+    } catch {
+      return { mimeType, text: b64, encoding: "base64" };
+    }
+  }
+
+  private onResponse(p: Record<string, unknown>): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (!r) return;
+    const res = p.response as Record<string, unknown>;
+    r.status = Number(res.status);
+    r.statusText = String(res.statusText ?? "");
+    r.resHeaders = headersOf(res.headers);
+    r.mimeType = String(res.mimeType ?? "");
+    r.httpVersion = String(res.protocol ?? "http/1.1");
+  }
+
+  private onFinished(p: Record<string, unknown>): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (!r || r.ws) return;
+    r.end = Number(p.timestamp);
+    r.waits.push(
+      (this.cdp.send("Network.getResponseBody", { requestId: r.id }) as Promise<{ body: string; base64Encoded: boolean }>).then(
+        (b) => { r.body = b.base64Encoded ? { text: b.body, encoding: "base64" } : { text: b.body }; r.done = true; },
+        () => { r.done = true; },
+      ),
+    );
+  }
+
+  private onFailed(p: Record<string, unknown>): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (!r) return;
+    if (r.ws) {
+      r.ws.closed = Number(p.timestamp);
+      return;
+    }
+    r.end = Number(p.timestamp);
+    r.failed = { errorText: String(p.errorText ?? "failed"), canceled: !!p.canceled };
+    r.done = true;
+  }
+
+  private onWsCreated(p: Record<string, unknown>): void {
+    const url = String(p.url);
+    if (!this.filter(url)) return;
+    const id = String(p.requestId);
+    const now = Date.now() / 1000;
+    const r: Req = { id, url, method: "GET", headers: [], hasPostData: false, t0: NaN, wall0: now, ws: { messages: [] }, waits: [], done: true };
+    this.reqs.set(id, r);
+    this.order.push(r);
+  }
+
+  private onWsHandshake(p: Record<string, unknown>): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (!r) return;
+    const ts = Number(p.timestamp);
+    const wallTime = Number(p.wallTime);
+    if (Number.isFinite(wallTime)) {
+      this.offset = wallTime - ts;
+      r.wall0 = wallTime;
+    }
+    r.t0 = ts;
+    r.headers = headersOf((p.request as Record<string, unknown>)?.headers);
+  }
+
+  private onWsResponse(p: Record<string, unknown>): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (!r) return;
+    const res = p.response as Record<string, unknown>;
+    r.status = Number(res.status);
+    r.statusText = String(res.statusText ?? "");
+    r.resHeaders = headersOf(res.headers);
+    r.end = Number(p.timestamp);
+  }
+
+  private onWsFrame(p: Record<string, unknown>, type: "send" | "receive"): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (!r?.ws) return;
+    const res = p.response as { opcode: number; payloadData: string };
+    r.ws.messages.push({ type, time: this.wall(Number(p.timestamp)), opcode: res.opcode, data: res.payloadData });
+  }
+
+  private onWsClosed(p: Record<string, unknown>): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (r?.ws && r.ws.closed === undefined) r.ws.closed = Number(p.timestamp);
+  }
+
+  /** Waits for outstanding body fetches and returns the HAR document. Unfinished HTTP exchanges are left out. */
+  async stop(): Promise<unknown> {
+    for (let i = 0; i < 3; i++) await Promise.all(this.order.flatMap((r) => r.waits));
+    const entries: unknown[] = [];
+    for (const r of this.order) {
+      const e = this.entry(r);
+      if (e) entries.push(e);
+    }
+    return {
+      log: {
+        version: "1.2",
+        creator: { name: "socket-scope record-har (CDP, Chrome HAR format)", version: "1" },
+        pages: [{ startedDateTime: new Date(this.started).toISOString(), id: "page_1", title: this.opts.pageTitle ?? "", pageTimings: {} }],
+        entries,
+      },
+    };
+  }
+
+  private entry(r: Req): unknown | null {
+    const keepHeaders = !this.opts.dropHeaders;
+    const started = new Date(r.wall0 * 1000).toISOString();
+    const q = new URL(r.url);
+    const queryString = [...q.searchParams].map(([name, value]) => ({ name, value }));
+    const request = {
+      method: r.method,
+      url: r.url,
+      httpVersion: r.httpVersion ?? "HTTP/1.1",
+      headers: keepHeaders ? r.headers : [],
+      queryString,
+      cookies: [],
+      headersSize: -1,
+      bodySize: r.postData ? r.postData.text.length : 0,
+      ...(r.postData ? { postData: r.postData } : {}),
+    };
+    if (r.ws) {
+      if (!Number.isFinite(r.t0)) return null;
+      const endAt = r.end ?? r.ws.closed;
+      const wait = endAt !== undefined ? Math.max(0, (endAt - r.t0) * 1000) : 0;
+      return {
+        startedDateTime: started,
+        time: wait,
+        request,
+        response: { status: r.status ?? 0, statusText: r.statusText ?? "", httpVersion: "HTTP/1.1", headers: keepHeaders ? (r.resHeaders ?? []) : [], cookies: [], content: { size: 0, mimeType: "x-unknown" }, redirectURL: "", headersSize: -1, bodySize: 0 },
+        cache: {},
+        timings: { blocked: -1, dns: -1, ssl: -1, connect: -1, send: 0, wait, receive: 0 },
+        pageref: "page_1",
+        _resourceType: "websocket",
+        _webSocketMessages: r.ws.messages,
+      };
+    }
+    if (r.end === undefined || !r.done) return null; // still in flight when the recording stopped
+    const time = Math.max(0, (r.end - r.t0) * 1000);
+    const base = {
+      startedDateTime: started,
+      time,
+      request,
+      cache: {},
+      timings: { blocked: -1, dns: -1, ssl: -1, connect: -1, send: 0, wait: time, receive: 0 },
+      pageref: "page_1",
+      _resourceType: "xhr",
+    };
+    if (r.failed) {
+      return {
+        ...base,
+        response: { status: 0, statusText: "", httpVersion: "", headers: [], cookies: [], content: { size: 0, mimeType: "x-unknown" }, redirectURL: "", headersSize: -1, bodySize: -1, _error: r.failed.errorText },
+        _error: r.failed.errorText,
+      };
+    }
+    const content: Record<string, unknown> = { size: r.body ? r.body.text.length : 0, mimeType: r.mimeType ?? contentTypeOf(r.resHeaders ?? []) ?? "x-unknown" };
+    if (r.body) {
+      content.text = r.body.text;
+      if (r.body.encoding) content.encoding = r.body.encoding;
+    }
+    return {
+      ...base,
+      response: { status: r.status ?? 0, statusText: r.statusText ?? "", httpVersion: r.httpVersion ?? "HTTP/1.1", headers: keepHeaders ? (r.resHeaders ?? []) : [], cookies: [], content, redirectURL: "", headersSize: -1, bodySize: -1 },
+    };
+  }
+}

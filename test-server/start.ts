@@ -1,6 +1,6 @@
 // `npm start`: the demo server on http://localhost:3000 (PORT to change), and what to do next.
 //   npm start -- [--port N] [--host H] [--lines 0.9,1,2,3,4] [--line L --scenario NAME]
-import { extensionSteps } from "./extension-steps.ts";
+import { extensionSteps, prepareExtension } from "./extension-steps.ts";
 import { DemoError, startDemo, type Demo } from "./index.ts";
 import { LINES, SCENARIO_INFO, SCENARIO_NAMES, pageQuery, scenariosForPage, type Line, type ScenarioName } from "./shared.ts";
 
@@ -62,7 +62,8 @@ function nextSteps(demo: Demo, line: Line, scenario: ScenarioName | undefined): 
   return out.join("\n");
 }
 
-const args = parseArgs(process.argv.slice(2));
+const ext = await prepareExtension(process.argv.slice(2)); // builds dist/, takes --open
+const args = parseArgs(ext.argv);
 let demo: Demo;
 try {
   demo = await startDemo({ port: args.port, host: args.host, lines: args.lines, quiet: true });
@@ -70,6 +71,7 @@ try {
   fail(e instanceof DemoError ? e.message : `cannot start: ${e instanceof Error ? e.message : String(e)}`);
 }
 console.log(nextSteps(demo, args.line, args.scenario));
+await ext.open(`http://localhost:${demo.port}/?${pageQuery({ line: args.line })}`);
 let stopping = false;
 const stop = () => {
   if (stopping) return;

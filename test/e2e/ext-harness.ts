@@ -53,12 +53,13 @@ export interface ChromeExt {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function launchChrome(ext: string): Promise<ChromeExt> {
+export async function launchChrome(ext: string, { headless = true } = {}): Promise<ChromeExt> {
   const profile = mkdtempSync(join(tmpdir(), "socket-scope-chrome-"));
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless=new", `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, "--disable-background-networking", "--no-first-run"],
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless,
+    viewport: null,
+    args: [...(headless ? ["--headless=new"] : []), `--disable-extensions-except=${ext}`, `--load-extension=${ext}`, "--disable-background-networking", "--no-first-run"],
   });
   const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent("serviceworker"));
   const extId = new URL(sw.url()).host;

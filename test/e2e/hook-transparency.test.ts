@@ -1,0 +1,159 @@
+// The page hook must be invisible: the same probes run on a page without the hook, with it,
+// and with it injected twice (frames, reinjection) must give identical answers — identity,
+// constants, prototype chains, names and lengths, native-looking source text, property
+// attributes, error messages, listener order, exceptions from the app's own handlers,
+// unhandled rejections, and no `message` events on window. A second injection must not
+// double-capture. WebTransport (no server here) is checked for transparency and open/close.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser, Page } from "playwright";
+import type { CaptureEvent } from "../../protocol/capture.ts";
+import { launchChromium, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+
+let server: TestServer;
+let browser: Browser;
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Everything a page could look at to notice the hook. */
+function probe(page: Page, closedPort: number): Promise<Record<string, unknown>> {
+  return page.evaluate(async (closedPort) => {
+    const w = window as unknown as Record<string, any>;
+    const fts = Function.prototype.toString;
+    const src = (f: unknown) => { try { return fts.call(f as () => void); } catch (e) { return "throws " + (e as Error).name; } };
+    const attempt = (f: () => unknown) => { try { return ["ok", String(f())]; } catch (e) { return [(e as Error).name, (e as Error).message]; } };
+    const desc = (o: object | undefined, k: PropertyKey) => {
+      const d = o && Object.getOwnPropertyDescriptor(o, k);
+      return d ? [d.writable, d.enumerable, d.configurable, typeof d.value, typeof d.get, typeof d.set] : null;
+    };
+    const WS = WebSocket;
+    const P = WS.prototype;
+    const XP = XMLHttpRequest.prototype;
+    const WT = w.WebTransport as (new (u: string) => any) | undefined;
+    const getterOf = (o: object | undefined, k: string) => (o ? Object.getOwnPropertyDescriptor(o, k)?.get : undefined);
+    const functions: Record<string, unknown> = {
+      WebSocket: WS, send: P.send, close: P.close, open: XP.open, xsend: XP.send, setRequestHeader: XP.setRequestHeader,
+      fetch: w.fetch, toString: fts, WebTransport: WT, createBidirectionalStream: WT?.prototype.createBidirectionalStream,
+      incoming: getterOf(WT?.prototype, "incomingBidirectionalStreams"),
+      readable: getterOf(w.WebTransportBidirectionalStream?.prototype, "readable"),
+      writable: getterOf(w.WebTransportBidirectionalStream?.prototype, "writable"),
+    };
+    const out: Record<string, unknown> = {};
+    for (const [k, f] of Object.entries(functions)) {
+      const fn = f as { name?: string; length?: number } | undefined;
+      out["fn " + k] = f === undefined ? "absent" : [src(f), fn!.name, fn!.length, typeof f, Reflect.ownKeys(f as object).map(String), Object.getPrototypeOf(f) === Function.prototype];
+    }
+    out.toStringOfToString = fts.call(fts.call as () => void) + "|" + String(fts) + "|" + `${w.fetch}` + "|" + String(WS);
+    out.constants = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].map((k) => [(WS as any)[k], (P as any)[k], desc(WS, k), desc(P, k)]);
+    out.chain = [Object.getPrototypeOf(WS) === EventTarget, Object.getPrototypeOf(P) === EventTarget.prototype, P.constructor === WS, desc(P, "constructor")];
+    out.descriptors = [desc(window, "WebSocket"), desc(window, "fetch"), desc(window, "XMLHttpRequest"), desc(window, "WebTransport"),
+      desc(P, "send"), desc(P, "close"), desc(XP, "open"), desc(XP, "send"), desc(Function.prototype, "toString"), desc(WT?.prototype, "incomingBidirectionalStreams")];
+    out.windowKeys = Object.keys(window);
+    out.windowNames = Object.getOwnPropertyNames(window);
+    out.errors = [
+      attempt(() => (WS as unknown as (u: string) => unknown)("ws://127.0.0.1:1/")),
+      attempt(() => new WS("http://[")),
+      attempt(() => new WS("ftp://127.0.0.1/")),
+      attempt(() => P.send.call({}, "x")),
+      attempt(() => new (P.send as unknown as new () => unknown)()),
+      attempt(() => XP.open.call({}, "GET", "/")),
+      attempt(() => { const x = new XMLHttpRequest(); x.send(); }),
+      attempt(() => { const x = new XMLHttpRequest(); x.open("G ET", "/?EIO=4"); }),
+    ];
+    const echo = location.origin.replace("http", "ws") + "/echo";
+    const s = new WS(echo);
+    out.instance = [s instanceof WS, s.constructor === WS, Object.getPrototypeOf(s) === P, attempt(() => s.send("too early")), Object.keys(s), s.binaryType];
+    s.close();
+    class Sub extends WS { extra() { return 1; } }
+    const sub = new Sub(echo);
+    out.subclass = [sub instanceof Sub, sub instanceof WS, Object.getPrototypeOf(sub) === Sub.prototype, sub.extra()];
+    sub.close();
+    out.fetchCall = await (w.fetch as typeof fetch).call(undefined, "/http-echo/?EIO=4&transport=polling&k=p", { method: "POST", body: "p" }).then((r) => r.text());
+    out.fetchBadThis = await Promise.resolve().then(() => (w.fetch as typeof fetch).call({}, "/")).then(() => "ok", (e: Error) => e.name + ": " + e.message);
+    out.fetchBadArg = await fetch("http://[", {}).then(() => "ok", (e: Error) => e.name + ": " + e.message);
+    if (WT) {
+      const t = new WT(`https://127.0.0.1:${closedPort}/socket.io/?EIO=4&transport=webtransport`);
+      out.wt = [t instanceof WT, t.constructor === WT, await t.ready.then(() => "ready", (e: Error) => e.name), await t.closed.then(() => "closed", (e: Error) => e.name)];
+    }
+    return out;
+  }, closedPort);
+}
+
+test("no difference a page can observe: identity, constants, names, source text, attributes, errors", async () => {
+  const results: Record<string, unknown>[] = [];
+  const captured: CaptureEvent[][] = [];
+  for (const hook of [0, 1, 2]) {
+    const hp = await openPage(browser, server.origin + "/", { hook });
+    results.push(await probe(hp.page, server.closedPort));
+    captured.push(await hp.events(100));
+    await hp.context.close();
+  }
+  assert.ok(String((results[0]!["fn send"] as unknown[])[0]).includes("[native code]"));
+  assert.deepEqual(results[1], results[0]);
+  assert.deepEqual(results[2], results[0]);
+  // and the hook did record what the probe did (so the comparison above is with a live hook)
+  assert.equal(captured[0]!.length, 0);
+  for (const evs of captured.slice(1)) {
+    assert.equal(evs.filter((e) => e.type === "page").length, 1);
+    assert.equal(evs.filter((e) => e.type === "ws-open").length, 2);
+    assert.equal(evs.filter((e) => e.type === "http-request").length, 1);
+    if (results[0]!.wt) {
+      const wt = evs.filter((e) => e.type === "wt-open" || e.type === "wt-close").map((e) => e.type);
+      assert.deepEqual(wt, ["wt-open", "wt-close"]);
+    }
+  }
+});
+
+test("listener order, phases, exceptions from app handlers and unhandled rejections are unchanged; no window message events", async () => {
+  const runs: unknown[] = [];
+  const captured: CaptureEvent[][] = [];
+  for (const hook of [0, 1, 2]) {
+    const hp = await openPage(browser, server.origin + "/", { hook });
+    runs.push(await hp.page.evaluate(async (closedPort) => {
+      const log: string[] = [];
+      window.addEventListener("message", () => log.push("window message!"));
+      window.onerror = (m) => { log.push("onerror " + String(m)); return true; };
+      window.addEventListener("unhandledrejection", (e) => { log.push("unhandled " + (e.reason as Error).name); e.preventDefault(); });
+      const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+      ws.addEventListener("open", (e) => log.push("open listener " + e.eventPhase));
+      ws.onopen = () => log.push("onopen");
+      ws.onmessage = (e) => log.push("onmessage " + e.data);
+      ws.addEventListener("message", (e) => { log.push("listener " + e.data); if (e.data === "boom") throw new Error("app boom"); });
+      ws.addEventListener("message", (e) => { log.push("capture " + e.data + " " + e.eventPhase); if (e.data === "stop") e.stopImmediatePropagation(); }, true);
+      ws.addEventListener("close", (e) => log.push("close " + e.code));
+      await new Promise((r) => ws.addEventListener("open", r));
+      for (const m of ["a", "boom", "stop", "b"]) ws.send(m);
+      await new Promise((r) => setTimeout(r, 200));
+      ws.close(4000);
+      await new Promise((r) => ws.addEventListener("close", r));
+      void fetch(`http://127.0.0.1:${closedPort}/socket.io/?EIO=4&transport=polling`); // rejected, never handled
+      const x = new XMLHttpRequest();
+      x.open("GET", "/http-echo/?EIO=4&transport=polling");
+      x.onload = () => { throw new Error("xhr boom"); };
+      x.send();
+      await new Promise((r) => setTimeout(r, 300));
+      return log;
+    }, server.closedPort));
+    captured.push(await hp.events(100));
+    await hp.context.close();
+  }
+  const log = runs[0] as string[];
+  assert.ok(log.includes("onerror Uncaught Error: app boom"), log.join("\n"));
+  assert.ok(log.includes("onerror Uncaught Error: xhr boom"));
+  assert.ok(log.includes("unhandled TypeError"));
+  assert.ok(!log.includes("window message!"));
+  assert.deepEqual(runs[1], runs[0]);
+  assert.deepEqual(runs[2], runs[0]);
+  // injected once or twice, every frame is captured exactly once
+  for (const evs of captured.slice(1)) {
+    const frames = evs.filter((e) => e.type === "ws-frame").map((e) => (e as { dir: string }).dir + " " + JSON.stringify((e as { data: unknown }).data));
+    assert.deepEqual(frames, ["a", "boom", "stop", "b"].map((m) => `out {"text":"${m}"}`).concat(["a", "boom", "stop", "b"].map((m) => `in {"text":"${m}"}`)));
+    assert.deepEqual(evs.filter((e) => e.type === "http-error").map((e) => (e as { reason: string }).reason), ["network"]);
+    assert.equal(evs.filter((e) => e.type === "http-response").length, 1);
+  }
+});

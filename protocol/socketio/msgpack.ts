@@ -44,8 +44,41 @@ for (let t = -128; t <= 127; t++) {
   });
 }
 
+// Invalid UTF-8 in a msgpack string: Node's Buffer#toString (what notepack.io uses) and browsers'
+// TextDecoder give U+FFFD; @msgpack/msgpack's JS decoder (strings ≤ 200 bytes) builds wrong chars
+// or lone surrogates instead. Non-ASCII strings therefore go through a lenient TextDecoder.
+const lenientUtf8 = new TextDecoder();
+interface DecoderInternals {
+  bytes: Uint8Array;
+  pos: number;
+  maxStrLength: number;
+  decodeUtf8String(byteLength: number, headerOffset: number): string;
+}
+class NotepackDecoder extends Decoder<Ctx> {}
+{
+  const proto = NotepackDecoder.prototype as unknown as DecoderInternals;
+  const original = proto.decodeUtf8String;
+  if (typeof original === "function") {
+    proto.decodeUtf8String = function (this: DecoderInternals, byteLength: number, headerOffset: number): string {
+      const b = this.bytes;
+      const start = this.pos + headerOffset;
+      const end = start + byteLength;
+      if (end <= b.byteLength && byteLength <= this.maxStrLength) {
+        for (let i = start; i < end; i++) {
+          if (b[i]! >= 0x80) {
+            const s = lenientUtf8.decode(b.subarray(start, end));
+            this.pos = end;
+            return s;
+          }
+        }
+      }
+      return original.call(this, byteLength, headerOffset);
+    };
+  }
+}
+
 const ctx: Ctx = { bytes: new Uint8Array(0) };
-const decoder = new Decoder<Ctx>({ extensionCodec: decodeCodec, context: ctx });
+const decoder = new NotepackDecoder({ extensionCodec: decodeCodec, context: ctx });
 
 /** Raw msgpack value of a notepack-encoded message, or an error reason. */
 export function decodeNotepack(bytes: Uint8Array): { value: unknown } | { error: string } {

@@ -190,6 +190,7 @@ test("garbage bytes: where sio-msgpack3 accepts a map, ours decodes the same pac
         [0xa1, 0x2f], // "/"
         [0x00], [0x02], [0x04], [0x07], [0x90], [0x91], [0x80], [0xd4, 0x00, 0x00], [0xc4, 0x01, 0x05], [0xc7, 0x01, 0x00, 0x09],
         [0xd7, 0x00, 0, 0, 0, 0, 0, 0, 0, 1], [0xcb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0], [0xc0],
+        [0xa2, 0xc3, 0x28], [0xa3, 0xed, 0xa0, 0x80], [0xa2, 0xc3, 0xa9], [0xa4, 0xf0, 0x9f, 0x8e, 0x89], // bad and good UTF-8
       ),
       fc.uint8Array({ maxLength: 3 }).map((u) => [...u]),
     ),
@@ -216,5 +217,24 @@ test("garbage bytes: where sio-msgpack3 accepts a map, ours decodes the same pac
       }
     }),
     { numRuns: 1000 },
+  );
+});
+
+test("msgpack strings made of arbitrary bytes (invalid UTF-8 included) decode as sio-msgpack3 decodes them", () => {
+  const s = fc.uint8Array({ maxLength: 12 }).map((u) => [0xa0 | u.length, ...u]);
+  const enc = (t: string) => [0xa0 | t.length, ...[...t].map((c) => c.charCodeAt(0))];
+  fc.assert(
+    fc.property(s, fc.array(s, { maxLength: 4 }), fc.array(fc.tuple(s, s), { maxLength: 3 }), (nspBytes, items, pairs) => {
+      const msg = Uint8Array.from([
+        0x83, ...enc("type"), 0x02, ...enc("nsp"), ...nspBytes, ...enc("data"),
+        0x90 | (items.length + 1), 0x80 | pairs.length, ...pairs.flat(2), ...items.flat(),
+      ]);
+      const ours = new SioDecoder({ rev: 5, parser: "msgpack" }).push(msg);
+      const real = realDecode(msgpack3, [msg]);
+      assert.equal(ours.length, 1);
+      assert.ok(!isDecodeError(ours[0]), JSON.stringify(ours[0]));
+      assert.deepEqual(normPacket(ours[0]), normPacket(real[0]));
+    }),
+    { numRuns: 500 },
   );
 });

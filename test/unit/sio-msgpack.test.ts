@@ -109,3 +109,15 @@ test("JSON parser (12.4 vector, options, validation)", () => {
   assert.deepEqual(ok(decodeJsonPacket('{"type":4,"nsp":"/","data":"Not authorized"}', "msgpack2")), { type: 4, nsp: "/", data: "Not authorized" });
   bad(decodeJsonPacket('{"type":0,"nsp":"/","data":{}}', "msgpack2"), /CONNECT/);
 });
+
+test("invalid UTF-8 in msgpack strings decodes to U+FFFD (as Node's Buffer#toString and TextDecoder do)", () => {
+  // {type:1, nsp:<a3 2f c3 28>}: C3 followed by a non-continuation byte
+  const p = ok(decodeMsgpackPacket(3, b(map(2), ...str("type"), 0x01, ...str("nsp"), 0xa3, 0x2f, 0xc3, 0x28)));
+  assert.equal(p.nsp, "/\ufffd(");
+  // WTF-8 lone surrogate ED A0 80 inside an event name: three replacement chars
+  const e = ok(decodeMsgpackPacket(3, b(map(3), ...str("type"), 0x02, ...str("nsp"), ...str("/"), ...str("data"), 0x91, 0xa5, 0x61, 0xed, 0xa0, 0x80, 0x62)));
+  assert.deepEqual(e.data, ["a\ufffd\ufffd\ufffdb"]);
+  // valid multi-byte text is untouched, in keys too: {"é":"🎉"} as CONNECT data
+  const c = ok(decodeMsgpackPacket(3, b(map(3), ...str("type"), 0x00, ...str("nsp"), ...str("/"), ...str("data"), map(1), 0xa2, 0xc3, 0xa9, 0xa4, 0xf0, 0x9f, 0x8e, 0x89)));
+  assert.deepEqual(c.data, { "é": "🎉" });
+});

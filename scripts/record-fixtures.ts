@@ -11,35 +11,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright";
 import { startDemo, type Demo } from "../test-server/index.ts";
-import type { PageOptions } from "../test-server/shared.ts";
 import { HarRecorder, type CdpLike } from "./record-har.ts";
+import { FIXTURES, type FixtureSpec } from "../test/fixtures/fixture-specs.ts";
 
-export interface FixtureSpec {
-  name: string;
-  page: Partial<PageOptions> & { line: PageOptions["line"] };
-  scenarios: string[];
-  /** Extra wait after the last scenario (ms), for trailing traffic. */
-  settleMs?: number;
-}
-
-export const FIXTURES: FixtureSpec[] = [
-  { name: "sio4-upgrade", page: { line: "4" }, scenarios: ["namespaces", "events", "acks", "binary"] },
-  { name: "sio4-websocket", page: { line: "4", transport: "websocket" }, scenarios: ["acks", "binary", "ns-disconnect"] },
-  { name: "sio4-polling", page: { line: "4", transport: "polling" }, scenarios: ["events", "acks", "binary"] },
-  { name: "sio4-msgpack", page: { line: "4", parser: "msgpack" }, scenarios: ["events", "acks", "binary"] },
-  { name: "sio4-reconnect", page: { line: "4" }, scenarios: ["reconnect"] },
-  { name: "sio4-recovery", page: { line: "4", recovery: true }, scenarios: ["recovery"] },
-  { name: "sio4-session-unknown", page: { line: "4", transport: "polling" }, scenarios: ["session-unknown"] },
-  { name: "sio4-eio3", page: { line: "4", eio3: true }, scenarios: ["events", "acks"] },
-  { name: "sio3-upgrade", page: { line: "3" }, scenarios: ["namespaces", "acks", "binary"] },
-  { name: "sio2-upgrade", page: { line: "2" }, scenarios: ["namespaces", "acks", "binary", "ns-disconnect"] },
-  { name: "sio2-polling", page: { line: "2", transport: "polling" }, scenarios: ["acks", "binary"] },
-  { name: "sio2-msgpack", page: { line: "2", parser: "msgpack" }, scenarios: ["acks", "binary"] },
-  { name: "sio1-upgrade", page: { line: "1" }, scenarios: ["namespaces", "acks", "binary"] },
-  { name: "sio1-polling", page: { line: "1", transport: "polling" }, scenarios: ["events", "acks"] },
-  { name: "sio09-websocket", page: { line: "0.9", transport: "websocket" }, scenarios: ["namespaces", "events", "acks", "ns-disconnect"] },
-  { name: "sio09-polling", page: { line: "0.9", transport: "polling" }, scenarios: ["events", "acks"] },
-];
+export { FIXTURES, type FixtureSpec };
 
 export interface Recorded {
   har: unknown;
@@ -67,7 +42,8 @@ export async function recordFixture(browser: Browser, demo: Demo, spec: FixtureS
     for (const name of spec.scenarios) {
       scenarios[name] = await page.evaluate((n) => (window as unknown as { demo: { run(n: string): Promise<{ ok: boolean; details: unknown }> } }).demo.run(n), name);
     }
-    await page.waitForTimeout(spec.settleMs ?? 400);
+    // Long enough for a tick of the page's live /ticker (1 s): traffic on the sessions that are still alive.
+    await page.waitForTimeout(spec.settleMs ?? 1200);
     const client = await page.evaluate(() => (window as unknown as { demo: { client: { line: string; version: string } } }).demo.client);
     const har = await rec.stop();
     return { har, scenarios, client, page: spec.page };

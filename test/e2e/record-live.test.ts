@@ -1,0 +1,55 @@
+// Records live: Debian Chromium driven through the demo pages (real socket.io servers and
+// clients), captured over CDP into a Chrome-format HAR by scripts/record-har.ts, then imported
+// and reconstructed — the same path as the committed fixtures, re-run on fresh traffic. Also
+// runs the real CLI on the fresh HAR.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright";
+import { startDemo, type Demo } from "../../test-server/index.ts";
+import { launchChromium, recordFixture } from "../../scripts/record-fixtures.ts";
+import type { FixtureSpec } from "../fixtures/fixture-specs.ts";
+import { checkRecording } from "../fixtures/scenario-checks.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+let demo: Demo;
+let browser: Browser;
+
+before(async () => {
+  demo = await startDemo({ port: 0, quiet: true, lines: ["4", "2", "0.9"] });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+const LIVE: FixtureSpec[] = [
+  { name: "live-sio4-upgrade", page: { line: "4" }, scenarios: ["namespaces", "acks", "binary"] },
+  { name: "live-sio2-polling", page: { line: "2", transport: "polling" }, scenarios: ["acks", "binary"] },
+  { name: "live-sio4-reconnect", page: { line: "4", transport: "websocket" }, scenarios: ["reconnect"] },
+  { name: "live-sio09-websocket", page: { line: "0.9", transport: "websocket" }, scenarios: ["events", "acks"] },
+];
+
+for (const spec of LIVE) {
+  test(`record ${spec.name} live and reconstruct it`, async () => {
+    const r = await recordFixture(browser, demo, spec);
+    for (const [name, s] of Object.entries(r.scenarios)) assert.equal(s.ok, true, `scenario ${name} failed in the page: ${JSON.stringify(s.details)}`);
+    const har = JSON.stringify(r.har);
+    checkRecording(har, spec, r.scenarios as Record<string, { ok: boolean; details: Record<string, unknown> }>);
+    if (spec.name === "live-sio4-upgrade") {
+      const dir = mkdtempSync(join(tmpdir(), "socket-scope-live-"));
+      const file = join(dir, "live.har");
+      writeFileSync(file, har);
+      const cli = spawnSync(process.execPath, [join(root, "bin/socket-scope.mjs"), "analyze", file, "--json"], { encoding: "utf8" });
+      assert.equal(cli.status, 0, cli.stderr);
+      const doc = JSON.parse(cli.stdout);
+      assert.equal(doc.connections[0].engineio, 4);
+      assert.deepEqual(doc.connections[0].transports, ["polling", "websocket"]);
+    }
+  });
+}

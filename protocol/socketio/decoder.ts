@@ -118,13 +118,7 @@ export class SioDecoder {
 
   private complete(packet: SioPacket, header: string, buffers: Uint8Array[]): SioDecoded {
     if (packet.data === undefined) return packet;
-    let r: { data: unknown } | null;
-    try {
-      r = reconstructData(packet.data, buffers);
-    } catch {
-      // hostile nesting deeper than the stack: JSON.parse managed, the recursive walk did not
-      return this.dropped({ packet, header, need: buffers.length, buffers }, "illegal attachments: data nested too deep");
-    }
+    const r = reconstructData(packet.data, buffers);
     if (r === null) return this.dropped({ packet, header, need: buffers.length, buffers }, "illegal attachments");
     packet.data = r.data;
     return packet;

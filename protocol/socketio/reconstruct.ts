@@ -4,11 +4,17 @@ import { isBinary, toBytes } from "./packet.ts";
 /**
  * Replaces every placeholder in `data` (in place; `data` is freshly parsed JSON) with its
  * attachment. Returns the new root, or null when a placeholder's `num` is not an integer
- * index into `buffers` ("illegal attachments", as socket.io-parser says).
+ * index into `buffers` ("illegal attachments", as socket.io-parser says) or the data is nested
+ * deeper than the stack allows. Never throws.
  */
 export function reconstructData(data: unknown, buffers: readonly Uint8Array[]): { data: unknown } | null {
   const ok = { bad: false };
-  const out = walk(data, buffers, ok);
+  let out: unknown;
+  try {
+    out = walk(data, buffers, ok);
+  } catch {
+    return null; // hostile nesting deeper than the call stack (JSON.parse coped, the walk did not)
+  }
   return ok.bad ? null : { data: out };
 }
 

@@ -214,3 +214,12 @@ test("hostile nesting never throws (JSON deeper than the call stack)", () => {
     for (const x of out) if (isDecodeError(x)) assert.equal(typeof x.reason, "string");
   }
 });
+
+test("reconstructData on its own: illegal nums and hostile nesting give null, never a throw", async () => {
+  const { reconstructData } = await import("../../protocol/socketio/index.ts");
+  assert.deepEqual(reconstructData(["a", { _placeholder: true, num: 0 }], [b(1)]), { data: ["a", b(1)] });
+  assert.equal(reconstructData(["a", { _placeholder: true, num: 1 }], [b(1)]), null);
+  let deep: unknown = [{ _placeholder: true, num: 0 }];
+  for (let i = 0; i < 200_000; i++) deep = [deep];
+  assert.equal(reconstructData(deep, [b(1)]), null);
+});

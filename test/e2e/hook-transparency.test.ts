@@ -61,7 +61,7 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       attempt(() => new WS("ftp://127.0.0.1/")),
       attempt(() => P.send.call({}, "x")),
       attempt(() => new (P.send as unknown as new () => unknown)()),
-      attempt(() => XP.open.call({}, "GET", "/")),
+      attempt(() => (XP.open as (...a: unknown[]) => void).call({}, "GET", "/")),
       attempt(() => { const x = new XMLHttpRequest(); x.send(); }),
       attempt(() => { const x = new XMLHttpRequest(); x.open("G ET", "/?EIO=4"); }),
     ];

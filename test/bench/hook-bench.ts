@@ -1,0 +1,154 @@
+// What the page hook costs the page: the same page with and without the hook, in Chromium,
+// measured in rounds where both pages run at the same time (so a noisy shared machine moves
+// both sides alike):
+//   - small-message WebSocket echo round trips per second (one socket, sequential sends);
+//   - long-polling requests per second (sequential XHR POSTs to an Engine.IO-shaped URL,
+//     answered at once, as engine.io-client's polling transport does them).
+// Each ratio is the median over rounds of (with hook ÷ without hook); target ≥ 0.97.
+//
+// Reusable: `hookBench(openSide)` takes a function that opens a page for one side ("with" or
+// "without"), so the same driver can run with the whole extension loaded and the panel open.
+// Standalone: `node --import tsx test/bench/hook-bench.ts` prints the two BENCH lines.
+import type { Browser, Page } from "playwright";
+import { pathToFileURL } from "node:url";
+import { HOOK_EVENT } from "../../extension/shared/bridge.ts";
+import { bundleHook, launchChromium, startTestServer, type TestServer } from "../e2e/hook-helpers.ts";
+import { bench } from "./harness.ts";
+
+export type Side = "with" | "without";
+export interface OpenedPage {
+  page: Page;
+  /** Called after the bench page has loaded (e.g. to open DevTools on it). */
+  ready?: () => Promise<void>;
+  close(): Promise<void>;
+}
+/** Opens a fresh page for one side; the bench navigates it to its own server. */
+export type OpenSide = (side: Side) => Promise<OpenedPage>;
+
+export interface HookBenchResult {
+  wsRatio: number;
+  pollingRatio: number;
+  /** Median rates per side, for context. */
+  ws: Record<Side, number>;
+  polling: Record<Side, number>;
+}
+
+export interface HookBenchOptions {
+  rounds?: number;
+  msPerRound?: number;
+  /** An already running server (from test/e2e/hook-helpers.ts); started and stopped here if absent. */
+  server?: TestServer;
+}
+
+/** Installed in the page after load, identically on both sides. */
+const DRIVER = `(() => {
+  const wsUrl = location.origin.replace("http", "ws") + "/echo";
+  let ws;
+  const open = () => new Promise((resolve, reject) => {
+    ws = new WebSocket(wsUrl);
+    ws.onopen = resolve; ws.onerror = reject;
+  });
+  async function wsRun(ms) {
+    if (!ws || ws.readyState !== 1) await open();
+    let n = 0;
+    const end = performance.now() + ms;
+    const msg = '42["tick",{"n":1}]';
+    await new Promise((resolve) => {
+      ws.onmessage = () => { n++; if (performance.now() < end) ws.send(msg); else resolve(); };
+      ws.send(msg);
+    });
+    return n;
+  }
+  function post(url) {
+    return new Promise((resolve, reject) => {
+      const x = new XMLHttpRequest();
+      x.open("POST", url);
+      x.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
+      x.onreadystatechange = () => { if (x.readyState === 4) (x.status === 200 ? resolve(x.responseText) : reject(new Error(String(x.status)))); };
+      x.send("2:40");
+    });
+  }
+  async function pollRun(ms) {
+    let n = 0;
+    const end = performance.now() + ms;
+    while (performance.now() < end) { await post("/http-echo/?EIO=4&transport=polling&t=" + n + "&sid=bench"); n++; }
+    return n;
+  }
+  Object.defineProperty(window, "__hookBench", { value: { wsRun, pollRun }, enumerable: false });
+})();`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {}): Promise<HookBenchResult> {
+  const rounds = opts.rounds ?? 15;
+  const ms = opts.msPerRound ?? 500;
+  const server = opts.server ?? (await startTestServer());
+  const sides: Record<Side, OpenedPage> = { with: await openSide("with"), without: await openSide("without") };
+  try {
+    for (const side of ["with", "without"] as const) {
+      const { page, ready } = sides[side];
+      await page.goto(server.origin + "/");
+      await page.evaluate(DRIVER);
+      await ready?.();
+      // warm-up: JIT, connections, the hook's first batches
+      await page.evaluate((t) => (window as any).__hookBench.wsRun(t), 300);
+      await page.evaluate((t) => (window as any).__hookBench.pollRun(t), 300);
+    }
+    const rate: Record<"ws" | "polling", Record<Side, number[]>> = { ws: { with: [], without: [] }, polling: { with: [], without: [] } };
+    for (let r = 0; r < rounds; r++) {
+      for (const kind of ["ws", "polling"] as const) {
+        const fn = kind === "ws" ? "wsRun" : "pollRun";
+        // both sides run during the same wall-clock window, so load from elsewhere on a
+        // shared machine hits them alike; each side's round trips are still sequential
+        const order: Side[] = r % 2 === 0 ? ["with", "without"] : ["without", "with"];
+        const counts = await Promise.all(order.map((side) =>
+          sides[side].page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [fn, ms] as const) as Promise<number>));
+        order.forEach((side, i) => rate[kind][side].push((counts[i]! * 1000) / ms));
+      }
+    }
+    if (process.env.HOOK_BENCH_VERBOSE) console.log(JSON.stringify(rate));
+    const ratio = (k: "ws" | "polling") => median(rate[k].with.map((w, i) => w / rate[k].without[i]!));
+    return {
+      wsRatio: ratio("ws"),
+      pollingRatio: ratio("polling"),
+      ws: { with: median(rate.ws.with), without: median(rate.ws.without) },
+      polling: { with: median(rate.polling.with), without: median(rate.polling.without) },
+    };
+  } finally {
+    await Promise.all([sides.with.close(), sides.without.close()]);
+    if (!opts.server) await server.stop();
+  }
+}
+
+/** The bare hook (as the extension injects it) plus a consumer that parses each batch, like the relay. */
+export function bareHookSides(browser: Browser): OpenSide {
+  return async (side) => {
+    const context = await browser.newContext();
+    if (side === "with") {
+      await context.addInitScript(`window.addEventListener(${JSON.stringify(HOOK_EVENT)}, (e) => { JSON.parse(e.detail); });`);
+      await context.addInitScript(await bundleHook());
+    }
+    const page = await context.newPage();
+    return { page, close: () => context.close() };
+  };
+}
+
+async function main(): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const r = await hookBench(bareHookSides(browser));
+    console.log(`hook bench: ws round trips/s with ${r.ws.with.toFixed(0)} without ${r.ws.without.toFixed(0)}; ` +
+      `polling requests/s with ${r.polling.with.toFixed(0)} without ${r.polling.without.toFixed(0)}`);
+    console.log(bench("hook_ws_throughput_ratio", r.wsRatio));
+    console.log(bench("hook_polling_throughput_ratio", r.pollingRatio));
+  } finally {
+    await browser.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -87,15 +87,20 @@ function settle(e: Entry): Promise<void> {
 }
 
 function send(batch: Entry[]): void {
-  const out: Draft[] = [];
-  for (const e of batch) {
-    if (e.key && e.raw !== undefined && !isPending(e.raw)) e.ev[e.key] = encode(e.raw, e.enc);
-    out[out.length] = e.ev;
-  }
-  try {
-    dispatch(target, new CE(HOOK_EVENT, { detail: stringify(out) }));
-  } catch {
-    // a listener's failure is not the page's problem
+  // one CustomEvent per MAX_BATCH events keeps every bridge message bounded in count
+  for (let start = 0; start < batch.length; start += MAX_BATCH) {
+    const out: Draft[] = [];
+    const end = Math.min(batch.length, start + MAX_BATCH);
+    for (let i = start; i < end; i++) {
+      const e = batch[i]!;
+      if (e.key && e.raw !== undefined && !isPending(e.raw)) e.ev[e.key] = encode(e.raw, e.enc);
+      out[out.length] = e.ev;
+    }
+    try {
+      dispatch(target, new CE(HOOK_EVENT, { detail: stringify(out) }));
+    } catch {
+      // a listener's failure is not the page's problem
+    }
   }
 }
 

@@ -152,3 +152,42 @@ test("listener styles, subprotocols, server close, failed connection and close w
   // four sockets, four distinct conn ids
   assert.equal(new Set(evs.filter((e) => e.type === "ws-open").map((e) => e.conn)).size, 4);
 });
+
+test("bursts are batched (bounded batches, order kept) and each frame of the page has its own hook and conn ids", async () => {
+  const hp = await openPage(browser, server.origin + "/");
+  await hp.page.evaluate(async () => {
+    const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+    await new Promise((r) => (ws.onopen = r));
+    let n = 0;
+    const all = new Promise((r) => (ws.onmessage = () => { if (++n === 1200) r(0); }));
+    for (let i = 0; i < 1200; i++) ws.send("m" + i);
+    await all;
+    const f = document.createElement("iframe");
+    f.src = "/";
+    document.body.append(f);
+    await new Promise((r) => (f.onload = r));
+    const fw = f.contentWindow as unknown as typeof window;
+    const inner = new fw.WebSocket(location.origin.replace("http", "ws") + "/echo?frame");
+    await new Promise((r) => (inner.onopen = r));
+    inner.send("from the frame");
+    await new Promise((r) => (inner.onmessage = r));
+    inner.close();
+    await new Promise((r) => setTimeout(r, 100));
+  });
+  const batches = (await hp.batches()).map((b) => JSON.parse(b) as CaptureEvent[]);
+  const frameBatches = await hp.page.frames()[1]!.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
+  await hp.context.close();
+  const evs = batches.flat();
+  const frames = evs.filter((e) => e.type === "ws-frame") as Extract<CaptureEvent, { type: "ws-frame" }>[];
+  const expected = Array.from({ length: 1200 }, (_, i) => ({ text: "m" + i }));
+  assert.deepEqual(frames.filter((f) => f.dir === "out").map((f) => f.data), expected);
+  assert.deepEqual(frames.filter((f) => f.dir === "in").map((f) => f.data), expected);
+  assert.ok(batches.every((b) => b.length <= 512), "batches are bounded");
+  assert.ok(batches.length < 60, `2400 frames in a few batches, not one event each (${batches.length})`);
+  // the iframe's traffic went to the iframe's own hook, not the top frame's
+  assert.ok(!evs.some((e) => e.type === "ws-open" && e.url.endsWith("?frame")));
+  const inner = frameBatches.flatMap((b) => JSON.parse(b) as CaptureEvent[]);
+  assert.deepEqual(inner.map((e) => e.type), ["page", "ws-open", "ws-opened", "ws-frame", "ws-frame", "ws-close"]);
+  const prefix = (c: string) => c.split(".")[0];
+  assert.notEqual(prefix(inner[1]!.conn), prefix(evs[0]!.conn));
+});

@@ -132,6 +132,7 @@ test("listener order, phases, exceptions from app handlers and unhandled rejecti
       ws.close(4000);
       await new Promise((r) => ws.addEventListener("close", r));
       void fetch(`http://127.0.0.1:${closedPort}/socket.io/?EIO=4&transport=polling`); // rejected, never handled
+      for (let i = 0; i < 100 && !log.some((l) => l.startsWith("unhandled")); i++) await new Promise((r) => setTimeout(r, 20));
       const x = new XMLHttpRequest();
       x.open("GET", "/http-echo/?EIO=4&transport=polling");
       x.onload = () => { throw new Error("xhr boom"); };

@@ -621,3 +621,70 @@ test("events flushed from the client's send buffer after a reconnect are flagged
   const ev = m.sessions[0]!.namespaces.get("/")!.events;
   assert.deepEqual(ev.map((e) => [e.name, e.buffered]), [["b", true], ["b", true], ["b", true], ["server", false], ["later", false]]);
 });
+
+test("tick(): in live mode an open session whose server stopped pinging is reported once", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"abc","upgrades":[],"pingInterval":1000,"pingTimeout":500}').in(w, "2", 1000).out(w, "3");
+  const m = new SessionModel();
+  m.applyAll(c.events);
+  m.tick(c.t + 2000);
+  assert.deepEqual(codes(m), []);
+  m.tick(c.t + 3000);
+  m.tick(c.t + 4000);
+  assert.deepEqual(codes(m), ["heartbeat-missed"]);
+  assert.match(m.diagnostics[0]!.message, /no ping from the server/);
+});
+
+test("another Engine.IO error or HTTP status on a poll → http-error, session closed", () => {
+  const c = new Cap();
+  handshake4(c);
+  c.http("GET", EIO4_SID(), undefined, 400, '{"code":3,"message":"Bad request"}', { resContentType: "application/json" });
+  const m = run(c);
+  assert.deepEqual(codes(m), ["http-error"]);
+  assert.equal(m.sessions[0]!.closeReason!.kind, "http-error");
+  const c2 = new Cap();
+  handshake4(c2);
+  c2.http("GET", EIO4_SID(), undefined, 502, "Bad Gateway");
+  const m2 = run(c2);
+  assert.deepEqual(codes(m2), ["http-error"]);
+});
+
+test("a poll that fails (network) closes a polling session: transport close", () => {
+  const c = new Cap();
+  handshake4(c);
+  const g = c.request("GET", EIO4_SID());
+  c.wait(10).fail(g, "network");
+  const m = run(c);
+  assert.equal(m.sessions[0]!.closeReason!.kind, "transport-close");
+  assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "disconnected");
+});
+
+test("EIO3 XHR2 binary polling body (PROTOCOL.md 12.2 bytes) → binary event", () => {
+  const c = new Cap();
+  c.http("GET", `${HOST}/socket.io/?EIO=3&transport=polling&t=1`, undefined, 200, '96:0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":5000}2:40');
+  const hdr = new TextEncoder().encode('451-["a",{"_placeholder":true,"num":0}]');
+  const body = new Uint8Array([0x00, 0x03, 0x09, 0xff, ...hdr, 0x01, 0x04, 0xff, 0x04, 0x01, 0x02, 0x03]);
+  c.http("GET", `${HOST}/socket.io/?EIO=3&transport=polling&t=2&sid=${SID}`, undefined, 200, body, { resContentType: "application/octet-stream" });
+  const m = run(c);
+  const ev = m.sessions[0]!.namespaces.get("/")!.events;
+  assert.deepEqual(ev.map((e) => [e.name, e.args]), [["a", [new Uint8Array([1, 2, 3])]]]);
+  assert.deepEqual(m.diagnostics, []);
+});
+
+test("WebTransport: the client's open packet, the server's open, a message (PROTOCOL.md 12.3 framing)", () => {
+  const c = new Cap();
+  c.events.push({ v: CAPTURE_VERSION, ts: c.t, conn: "t1", type: "wt-open", url: "https://localhost:3000/socket.io/?EIO=4&transport=webtransport" });
+  const chunk = (dir: "in" | "out", bytes: number[]) => c.events.push({ v: CAPTURE_VERSION, ts: ++c.t, conn: "t1", type: "wt-chunk", dir, stream: 0, data: { base64: Buffer.from(bytes).toString("base64") } });
+  chunk("out", [0x01, 0x30]);
+  const open = [...new TextEncoder().encode('0{"sid":"wt1","upgrades":[],"pingInterval":25000,"pingTimeout":20000}')];
+  chunk("in", [open.length, ...open]);
+  chunk("out", [0x03, 0x34, 0x34, 0x30]); // "40"
+  const reply = [...new TextEncoder().encode('40{"sid":"x"}')];
+  chunk("in", [reply.length, ...reply]);
+  const m = run(c);
+  const s = m.sessions[0]!;
+  assert.equal(s.sid, "wt1");
+  assert.deepEqual(s.transports.map((t) => t.name), ["webtransport"]);
+  assert.equal(s.namespaces.get("/")!.socketId, "x");
+});

@@ -199,10 +199,11 @@ export interface HookPage {
   batches(): Promise<string[]>;
 }
 
-/** A fresh context whose pages get the collector and, unless `hook` is 0, the hook `hook` times. */
-export async function openPage(browser: Browser, url: string, { hook = 1 }: { hook?: number } = {}): Promise<HookPage> {
+/** A fresh context whose pages get the collector, then `before`, then (unless `hook` is 0) the hook `hook` times. */
+export async function openPage(browser: Browser, url: string, { hook = 1, before }: { hook?: number; before?: string } = {}): Promise<HookPage> {
   const context = await browser.newContext();
   await context.addInitScript(COLLECTOR);
+  if (before) await context.addInitScript(before);
   const code = await bundleHook();
   for (let i = 0; i < hook; i++) await context.addInitScript(code);
   const page = await context.newPage();

@@ -6,7 +6,7 @@
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
 import { HOOK_EVENT } from "../shared/bridge.ts";
 import {
-  NativeBlob, NativePromise, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
+  NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
   mathRandom, now, promiseThen, setTimer, stringify,
 } from "./native.ts";
 
@@ -60,6 +60,20 @@ export function retract(e: Entry): void {
   if (i >= 0) queue.splice(i, 1);
 }
 
+const nativeBtoa = typeof btoa === "function" ? btoa : undefined;
+const fromCharCode = String.fromCharCode;
+const CHUNK = 0x2000;
+
+/** Standard base64; large buffers go through the native btoa, which is much faster than JS. */
+function base64(bytes: Uint8Array): string {
+  if (!nativeBtoa || bytes.length < 256) return bytesToBase64(bytes);
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    bin += apply(fromCharCode, null, bytes.subarray(i, i + CHUNK) as unknown as number[]) as string;
+  }
+  return nativeBtoa(bin);
+}
+
 function encode(raw: string | Uint8Array, enc: Encoding | undefined): CaptureData {
   if (typeof raw === "string") return { text: raw };
   if (enc === "auto") {
@@ -69,7 +83,7 @@ function encode(raw: string | Uint8Array, enc: Encoding | undefined): CaptureDat
       // not UTF-8: keep the bytes
     }
   }
-  return { base64: bytesToBase64(raw) };
+  return { base64: base64(raw) };
 }
 
 function isPending(raw: Raw | undefined): raw is Blob | Promise<string | Uint8Array> {

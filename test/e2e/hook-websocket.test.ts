@@ -191,3 +191,22 @@ test("bursts are batched (bounded batches, order kept) and each frame of the pag
   const prefix = (c: string) => c.split(".")[0];
   assert.notEqual(prefix(inner[1]!.conn), prefix(evs[0]!.conn));
 });
+
+test("large binary frames (both directions) are captured byte for byte", async () => {
+  const hp = await openPage(browser, server.origin + "/");
+  await hp.page.evaluate(async () => {
+    const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+    ws.binaryType = "arraybuffer";
+    await new Promise((r) => (ws.onopen = r));
+    const big = new Uint8Array(70001).map((_, i) => (i * 7 + (i >> 8)) & 255);
+    const back = new Promise((r) => (ws.onmessage = r));
+    ws.send(big);
+    await back;
+    ws.close();
+  });
+  const evs = await hp.events(150);
+  await hp.context.close();
+  const expected = Buffer.from(Array.from({ length: 70001 }, (_, i) => (i * 7 + (i >> 8)) & 255)).toString("base64");
+  const frames = evs.filter((e) => e.type === "ws-frame") as Extract<CaptureEvent, { type: "ws-frame" }>[];
+  assert.deepEqual(frames.map((f) => [f.dir, f.data]), [["out", { base64: expected }], ["in", { base64: expected }]]);
+});

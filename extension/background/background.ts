@@ -8,6 +8,7 @@ import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
 import { appendBatch, clearTab, eventsSince, newTab, type Chunk, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
+import type { CaptureEvent } from "../../protocol/capture.ts";
 
 const tabs = new Map<number, TabLog>();
 const panels = new Map<number, Set<Runtime.Port>>();
@@ -82,13 +83,39 @@ function broadcast(tabId: number, msg: EventsMsg): void {
   }
 }
 
+function isCaptureEvent(x: unknown): x is CaptureEvent {
+  return typeof x === "object" && x !== null && typeof (x as { type?: unknown }).type === "string"
+    && typeof (x as { conn?: unknown }).conn === "string";
+}
+
+/** The hook's JSON chunks → capture events with their frame's URL; anything malformed is skipped. */
+function parseChunks(chunks: unknown[], frameUrl: string | undefined): CaptureEvent[] {
+  const out: CaptureEvent[] = [];
+  for (const c of chunks) {
+    if (typeof c !== "string") continue;
+    let list: unknown;
+    try {
+      list = JSON.parse(c);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(list)) continue;
+    for (const e of list) {
+      if (!isCaptureEvent(e)) continue;
+      out.push(e.frameUrl === undefined && frameUrl !== undefined ? { ...e, frameUrl } : e);
+    }
+  }
+  return out;
+}
+
 function onBatch(port: Runtime.Port, m: BatchMsg): void {
   const tabId = port.sender?.tab?.id;
-  if (tabId === undefined || tabId < 0 || !m || m.kind !== "batch" || !Array.isArray(m.events)) return;
+  if (tabId === undefined || tabId < 0 || !m || m.kind !== "batch" || !Array.isArray(m.chunks)) return;
   const frameId = port.sender?.frameId ?? 0;
+  const frameUrl = port.sender?.url;
   void serial(async () => {
     const t = tab(tabId);
-    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, m.events, Number(m.dropped) || 0);
+    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, parseChunks(m.chunks, frameUrl), Number(m.dropped) || 0);
     if (r.kind === "appended") {
       await persist(t, [r.chunk], [...(r.reset ?? []), ...r.evicted]);
       broadcast(tabId, { kind: "events", tabId, start: r.chunk.start, events: r.chunk.events, dropped: t.meta.dropped });

@@ -93,8 +93,7 @@ export function appendBatch(
   if (keys.length > MAX_DOCS) for (const k of keys.slice(0, keys.length - MAX_DOCS)) delete m.docs[k];
   m.dropped += relayDropped;
   const stamped = events.map((e) => (e.frameId === frameId ? e : { ...e, frameId }));
-  let bytes = 0;
-  for (const e of stamped) bytes += eventBytes(e);
+  const bytes = JSON.stringify(stamped).length;
   const chunk: Chunk = { start: m.next, events: stamped, bytes };
   m.next += stamped.length;
   tab.chunks.push(chunk);

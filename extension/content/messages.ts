@@ -4,13 +4,17 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 
 // ---- content script ⇄ background ----
 
-/** One batch of one document's events. `seq` counts up from 1 per document; resent until acked. */
+/**
+ * One batch of one document's events. `seq` counts up from 1 per document; resent until acked.
+ * `chunks` are the hook's CustomEvent details exactly as dispatched (each a JSON array of capture
+ * events): the relay runs on the page's main thread, so parsing waits for the background.
+ */
 export interface BatchMsg {
   kind: "batch";
   /** Random id of the document (one per content-script instance). */
   doc: string;
   seq: number;
-  events: CaptureEvent[];
+  chunks: string[];
   /** Events the relay itself had to drop (its unacked buffer overflowed) before this batch. */
   dropped?: number;
 }

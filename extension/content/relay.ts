@@ -1,10 +1,10 @@
 // The isolated-world relay: hook (CustomEvent on window) → batches → background (runtime port).
-// It never parses a protocol. A batch stays in `unacked` until the background says it is
+// It shares the page's main thread, so it does as little as possible: it does not even parse the
+// hook's JSON (the background does, and adds the frame id and URL from the port's sender). A batch stays in `unacked` until the background says it is
 // stored, so a stopped MV3 service worker (port disconnect) loses nothing: we reconnect and
 // resend in order; the background drops duplicates by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, HOOK_EVENT } from "../shared/bridge.ts";
-import type { CaptureEvent } from "../../protocol/capture.ts";
 import type { BackgroundToContent, BatchMsg } from "./messages.ts";
 
 const FLUSH_MS = 100;
@@ -17,7 +17,7 @@ const doc = Math.random().toString(36).slice(2, 8);
 const isTop = window === window.top;
 
 let seq = 0;
-let pending: CaptureEvent[] = [];
+let pending: string[] = [];
 let pendingSize = 0;
 let pendingHasTraffic = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -61,8 +61,15 @@ function onAck(m: BackgroundToContent): void {
   while (unacked.length && unacked[0]!.msg.seq <= m.seq) unackedSize -= unacked.shift()!.size;
 }
 
-function send(events: CaptureEvent[], size: number): void {
-  const msg: BatchMsg = { kind: "batch", doc, seq: ++seq, events };
+/** Rough count for the dropped tally (only when the buffer overflows): one "type": per event. */
+function countEvents(chunks: string[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.split('"type":"').length - 1 || 1;
+  return n;
+}
+
+function send(chunks: string[], size: number): void {
+  const msg: BatchMsg = { kind: "batch", doc, seq: ++seq, chunks };
   if (droppedSinceLastBatch) {
     msg.dropped = droppedSinceLastBatch;
     droppedSinceLastBatch = 0;
@@ -72,7 +79,7 @@ function send(events: CaptureEvent[], size: number): void {
   while (unackedSize > MAX_UNACKED && unacked.length > 1) {
     const old = unacked.shift()!;
     unackedSize -= old.size;
-    droppedSinceLastBatch += old.msg.events.length;
+    droppedSinceLastBatch += countEvents(old.msg.chunks);
   }
   const p = connect();
   if (p) {
@@ -90,10 +97,10 @@ function flush(): void {
   if (!pending.length) return;
   // A sub-frame without socket traffic never wakes the background just to say it loaded.
   if (!isTop && !pendingHasTraffic) return;
-  let batch: CaptureEvent[] = [];
+  let batch: string[] = [];
   let size = 0;
   for (const e of pending) {
-    const s = approxSize(e);
+    const s = e.length;
     if (batch.length && size + s > MAX_MESSAGE) {
       send(batch, size);
       batch = [];
@@ -107,42 +114,17 @@ function flush(): void {
   pendingSize = 0;
 }
 
-function approxSize(e: CaptureEvent): number {
-  const d = (e as { data?: { text?: string; base64?: string }; body?: { text?: string; base64?: string } }).data
-    ?? (e as { body?: { text?: string; base64?: string } }).body;
-  return 200 + (d ? (d.text ?? d.base64 ?? "").length * 2 : 0);
-}
-
-function queue(e: CaptureEvent): void {
-  pending.push(e);
-  const s = approxSize(e);
-  pendingSize += s;
-  if (e.type !== "page") pendingHasTraffic = true;
-  if (pendingSize >= MAX_MESSAGE) flush();
-  else if (timer === undefined) timer = setTimeout(flush, FLUSH_MS);
-}
-
-function isCaptureEvent(x: unknown): x is CaptureEvent {
-  return typeof x === "object" && x !== null && typeof (x as { type?: unknown }).type === "string"
-    && typeof (x as { conn?: unknown }).conn === "string";
-}
+/** Anything but the document's own "page" event: socket traffic worth waking the background for. */
+const TRAFFIC = /"type":"(?:ws|http|wt)-/;
 
 function onHook(ev: Event): void {
   const detail = (ev as CustomEvent<unknown>).detail;
-  if (typeof detail !== "string") return;
-  let list: unknown;
-  try {
-    list = JSON.parse(detail);
-  } catch {
-    return;
-  }
-  if (!Array.isArray(list)) return;
-  const frameUrl = location.href;
-  for (const x of list) {
-    if (!isCaptureEvent(x)) continue;
-    // conn ids are already unique per document (the hook prefixes a random id)
-    queue(x.frameUrl === undefined ? { ...x, frameUrl } : x);
-  }
+  if (typeof detail !== "string" || detail.length === 0) return;
+  pending.push(detail);
+  pendingSize += detail.length;
+  if (!pendingHasTraffic && TRAFFIC.test(detail)) pendingHasTraffic = true;
+  if (pendingSize >= MAX_MESSAGE) flush();
+  else if (timer === undefined) timer = setTimeout(flush, FLUSH_MS);
 }
 
 window.addEventListener(HOOK_EVENT, onHook, true);

@@ -1,15 +1,18 @@
 // What the panel renders: protocol/session's SessionModel fed with the capture events the
 // panel received, in order. `createModel()` is the only thing the panel calls.
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { SessionModel, type Report } from "../../protocol/session/index.ts";
+import { SessionModel, type Report, type EioSession, type Diagnostic } from "../../protocol/session/index.ts";
 
-export type { Report };
+export type { Report, EioSession, Diagnostic };
 
 export interface PanelModel {
   push(events: readonly CaptureEvent[]): void;
   /** Live-mode deadlines (unanswered acks, missed heartbeats). */
   tick(now: number): void;
   report(): Report;
+  /** The live session objects (read-only for the view: no copies on every render). */
+  sessions(): readonly EioSession[];
+  diagnostics(): readonly Diagnostic[];
 }
 
 export function createModel(): PanelModel {
@@ -33,5 +36,7 @@ export function createModel(): PanelModel {
       }
     },
     report: () => m.toReport(),
+    sessions: () => m.sessions,
+    diagnostics: () => m.diagnostics,
   };
 }

@@ -1,12 +1,12 @@
 // The Socket.IO panel. Everything on screen is text rendered by preact (escaped); nothing is
 // parsed as HTML. Bad data cannot blank the panel: every view sits in an error boundary.
 import { render, Component, type ComponentChildren } from "preact";
-import { signal, computed, batch } from "@preact/signals";
+import { signal, batch } from "@preact/signals";
 import browser from "webextension-polyfill";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { subscribe, listTabs, type Subscription } from "./connection.ts";
 import { createModel, type PanelModel, type Report } from "./model.ts";
-import type { ConnectionReport, EventReport, NamespaceReport } from "../../protocol/session/index.ts";
+import type { EioSession, EventRecord, NamespaceSocket } from "../../protocol/session/index.ts";
 
 const MAX_ROWS = 2000;
 const PREVIEW = 300;
@@ -23,7 +23,6 @@ const rows = signal<readonly CaptureEvent[]>([]);
 const version = signal(0);
 let model: PanelModel = createModel();
 let sub: Subscription | null = null;
-const report = computed<Report>(() => (version.value, model.report()));
 
 function readPreserve(): boolean {
   try {
@@ -43,6 +42,8 @@ function setPreserve(v: boolean): void {
 
 function reset(): void {
   model = createModel();
+  pendingRows = [];
+  pendingReceived = 0;
   batch(() => {
     rows.value = [];
     received.value = 0;
@@ -65,14 +66,32 @@ function ingest(events: readonly CaptureEvent[], droppedNow: number, missedNow: 
   } catch (err) {
     console.error("socket-scope: model rejected events", err);
   }
-  batch(() => {
-    const all = rows.value.concat(fresh);
-    rows.value = all.length > MAX_ROWS ? all.slice(all.length - MAX_ROWS) : all;
-    received.value += fresh.length;
-    dropped.value = droppedNow;
-    missed.value += missedNow;
-    version.value++;
-  });
+  pendingRows = pendingRows.concat(fresh);
+  pendingReceived += fresh.length;
+  dropped.value = droppedNow;
+  missed.value += missedNow;
+  scheduleRender();
+}
+
+// A busy page sends hundreds of batches a second: the view catches up at most every RENDER_MS.
+const RENDER_MS = 150;
+let pendingRows: readonly CaptureEvent[] = [];
+let pendingReceived = 0;
+let renderTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleRender(): void {
+  if (renderTimer !== undefined) return;
+  renderTimer = setTimeout(() => {
+    renderTimer = undefined;
+    const add = pendingRows;
+    pendingRows = [];
+    batch(() => {
+      const all = rows.value.concat(add);
+      rows.value = all.length > MAX_ROWS ? all.slice(all.length - MAX_ROWS) : all;
+      received.value += pendingReceived;
+      pendingReceived = 0;
+      version.value++;
+    });
+  }, RENDER_MS);
 }
 
 function start(id: number): void {
@@ -148,28 +167,30 @@ function short(v: unknown, max = 160): string {
   return t.length > max ? t.slice(0, max) + "…" : t;
 }
 
-function AckCell({ e }: { e: EventReport }) {
+function AckCell({ e }: { e: EventRecord }) {
   if (e.ackId === null) return <span class="muted">—</span>;
   if (!e.ack) return <span class="pending">ack #{e.ackId} pending</span>;
   return (
     <span class="acked">
-      ack #{e.ackId} ← {short(e.ack.args)} ({e.ack.latencyMs} ms)
+      ack #{e.ackId} ← {short(e.ack.args)} ({Math.round(e.ack.latencyMs * 10) / 10} ms)
     </span>
   );
 }
 
-function Namespace({ ns }: { ns: NamespaceReport }) {
+function Namespace({ ns }: { ns: NamespaceSocket }) {
+  const shown = ns.events.length > MAX_EVENTS_PER_NSP ? ns.events.slice(-MAX_EVENTS_PER_NSP) : ns.events;
   return (
     <div class="nsp" data-nsp={ns.nsp}>
       <h4>
         <code>{ns.nsp}</code> <span class={`state ${ns.state}`}>{ns.state}</span>
         {ns.error !== null && ns.error !== undefined ? <span class="err"> {short(ns.error)}</span> : null}
+        {ns.events.length > shown.length ? <span class="muted"> (last {shown.length} of {ns.events.length} events)</span> : null}
       </h4>
-      {ns.events.length > 0 && (
+      {shown.length > 0 && (
         <table class="sio-events">
           <tbody>
-            {ns.events.slice(-MAX_EVENTS_PER_NSP).map((e, i) => (
-              <tr key={i} class={e.dir}>
+            {shown.map((e) => (
+              <tr key={e.index} class={e.dir}>
                 <td>{e.dir === "out" ? "↑" : "↓"}</td>
                 <td class="name">{e.name}</td>
                 <td class="args">{short(e.args)}</td>
@@ -183,21 +204,23 @@ function Namespace({ ns }: { ns: NamespaceReport }) {
   );
 }
 
-function Session({ c }: { c: ConnectionReport }) {
+function Session({ c }: { c: EioSession }) {
+  const used: string[] = [];
+  for (const t of c.transports) if ((t.probe === null || t.probe === "upgraded") && !used.includes(t.name)) used.push(t.name);
   return (
     <section class="session" data-sid={c.sid ?? ""}>
       <h3>
         <span class={`state ${c.state}`}>{c.state}</span>{" "}
-        {c.engineio !== null ? `Engine.IO ${c.engineio} · ` : ""}Socket.IO rev {c.socketio} · {c.parser}
+        {c.eio !== null ? `Engine.IO ${c.eio} · ` : ""}Socket.IO rev {c.sio} · {c.parser}
         {" · "}
-        {c.transports.join(" → ")}
+        {used.join(" → ")}
         {c.upgraded ? " (upgraded)" : ""}
       </h3>
       <div class="meta">
         <code>{c.url}</code> sid <code>{c.sid ?? "?"}</code>
         {c.closeReason ? ` · closed: ${c.closeReason.kind}${c.closeReason.detail ? ` (${c.closeReason.detail})` : ""}` : ""}
       </div>
-      {c.namespaces.map((ns) => (
+      {[...c.namespaces.values()].map((ns) => (
         <Boundary name={`namespace ${ns.nsp}`} key={ns.nsp}>
           <Namespace ns={ns} />
         </Boundary>
@@ -207,20 +230,22 @@ function Session({ c }: { c: ConnectionReport }) {
 }
 
 function Sessions() {
-  const r = report.value;
-  if (!r.connections.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
+  void version.value; // re-render when the model changed
+  const sessions = model.sessions();
+  const diags = model.diagnostics();
+  if (!sessions.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
   return (
     <div class="sessions">
-      {r.connections.map((c) => (
+      {sessions.map((c) => (
         <Boundary name="session" key={c.key}>
           <Session c={c} />
         </Boundary>
       ))}
-      {r.diagnostics.length > 0 && (
+      {diags.length > 0 && (
         <section class="diagnostics">
           <h3>Diagnostics</h3>
           <ul>
-            {r.diagnostics.slice(-200).map((d) => (
+            {diags.slice(-200).map((d) => (
               <li key={d.id} class={d.severity}>{d.severity}: {d.message}</li>
             ))}
           </ul>
@@ -278,9 +303,9 @@ declare global {
   }
 }
 window.__socketScopePanel = {
-  snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value, dropped: dropped.value + missed.value, report: model.report() }),
+  snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value + pendingReceived, dropped: dropped.value + missed.value, report: model.report() }),
   preserveLog: setPreserve,
-  events: () => rows.value,
+  events: () => rows.value.concat(pendingRows),
 };
 
 // unanswered acks and missed heartbeats only show with the passing of time

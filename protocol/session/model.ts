@@ -154,7 +154,21 @@ function normaliseTransport(t: string | null | undefined): { name: TransportName
   return { name: null, variant: t };
 }
 
+// Polling URLs differ only by their cache buster: remember shapes by the URL without `t`.
+const shapeCache = new Map<string, Shape | null>();
+const T_PARAM = /([?&])t=[^&#]*&?/;
+
 function shapeOf(url: string): Shape | null {
+  const key = url.replace(T_PARAM, "$1");
+  const hit = shapeCache.get(key);
+  if (hit !== undefined) return hit;
+  const shape = detectShape(url);
+  if (shapeCache.size > 512) shapeCache.clear();
+  shapeCache.set(key, shape);
+  return shape;
+}
+
+function detectShape(url: string): Shape | null {
   let s: UrlShape | null;
   try {
     s = detectFromUrl(url);
@@ -192,9 +206,12 @@ function shapeOf(url: string): Shape | null {
   };
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function sizeOf(v: string | Uint8Array | null): number {
   if (v === null) return 0;
-  return typeof v === "string" ? utf8Length(v) : v.length;
+  if (typeof v !== "string") return v.length;
+  return NON_ASCII.test(v) ? utf8Length(v) : v.length;
 }
 
 function hasBinaryValue(v: unknown, depth = 0): boolean {
@@ -1270,7 +1287,7 @@ export class SessionModel {
     if (parts[parts.length - 1] !== seq) parts.push(seq);
     const out = dec.push(data);
     if (out.length === 0) return; // waiting for attachments
-    const frames = parts.slice();
+    const frames = parts.length === 1 ? [parts[0]!] : parts.slice();
     const firstTs = int.partTs[dir];
     parts.length = 0;
     if (!s.parserKnown && dec.parser !== "auto") {
@@ -1377,13 +1394,15 @@ export class SessionModel {
       case 2:
       case 5: {
         const arr = Array.isArray(p.data) ? p.data : [];
-        this.addEvent(s, nsp, query, dir, ts, frames, tn, arr.length ? String(arr[0]) : "", arr.slice(1), p.id ?? null, "event");
+        // Binary values exist only in packets with attachments, or with the msgpack parser.
+        const mayBin = (p.attachments ?? 0) > 0 || s.parser !== "default";
+        this.addEvent(s, nsp, query, dir, ts, frames, tn, arr.length ? String(arr[0]) : "", arr.slice(1), p.id ?? null, "event", mayBin);
         return;
       }
       case 3:
       case 6: {
         const args = Array.isArray(p.data) ? p.data : p.data === undefined ? [] : [p.data];
-        this.addAck(s, nsp, dir, ts, frames, p.id ?? null, args);
+        this.addAck(s, nsp, dir, ts, frames, p.id ?? null, args, (p.attachments ?? 0) > 0 || s.parser !== "default");
         return;
       }
     }
@@ -1438,6 +1457,7 @@ export class SessionModel {
     args: unknown[],
     ackId: number | null,
     kind: EventRecord["kind"],
+    mayBin = false,
   ): void {
     const existed = s.namespaces.has(nsp);
     const ns = this.ns(s, nsp, query);
@@ -1467,7 +1487,7 @@ export class SessionModel {
       args,
       ackId,
       ack: null,
-      binary: hasBinaryValue(args),
+      binary: mayBin && hasBinaryValue(args),
       offset,
       buffered,
       beforeConnect,
@@ -1483,7 +1503,7 @@ export class SessionModel {
     if (ackId !== null) int.acks.set(`${nsp}\u0000${dir}\u0000${ackId}`, { ev, ns, flagged: false });
   }
 
-  private addAck(s: EioSession, nsp: string, dir: Direction, ts: number, frames: number[], id: number | null, args: unknown[]): void {
+  private addAck(s: EioSession, nsp: string, dir: Direction, ts: number, frames: number[], id: number | null, args: unknown[], mayBin = false): void {
     const int = this.internals.get(s.key)!;
     const key = `${nsp}\u0000${opposite(dir)}\u0000${id}`;
     const p = id === null ? undefined : int.acks.get(key);
@@ -1492,7 +1512,7 @@ export class SessionModel {
       return;
     }
     int.acks.delete(key);
-    p.ev.ack = { args, ts, latencyMs: ts - p.ev.ts, seq: frames[0] ?? -1, binary: hasBinaryValue(args) };
+    p.ev.ack = { args, ts, latencyMs: ts - p.ev.ts, seq: frames[0] ?? -1, binary: mayBin && hasBinaryValue(args) };
     this.change({ kind: "ack", session: s.key, nsp, index: p.ev.index });
   }
 

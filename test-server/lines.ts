@@ -21,12 +21,15 @@ interface EngineTransport {
   send?(packets: { type: string; data?: unknown }[]): void;
   socket?: { _socket?: NetSocket; destroy?(): void; terminate?(): void };
   req?: IncomingMessage | null;
+  /** Set by a polling transport closed while no GET was pending: a 30 s timer waits to call it. */
+  shouldClose?: (() => void) | null;
 }
 interface EngineSocket {
   id: string;
   transport: EngineTransport;
   readyState: string;
   onClose?(reason: string): void;
+  on(ev: string, fn: Fn): unknown;
 }
 interface SioSocket {
   id: string;
@@ -50,7 +53,7 @@ interface SioServer {
   of(nsp: string): SioNamespace;
   attach(srv: unknown, opts?: object): unknown;
   close(fn?: () => void): unknown;
-  engine: { clients: Record<string, EngineSocket>; close(): unknown };
+  engine: { clients: Record<string, EngineSocket>; close(): unknown; on(ev: "connection", fn: (s: EngineSocket) => void): unknown };
 }
 
 export interface LineServerOptions {
@@ -79,6 +82,8 @@ interface Ctx {
   stats: LineServer["stats"];
   restart(): void;
   timers: Set<ReturnType<typeof setTimeout>>;
+  /** Engine.IO sessions seen recently, so stop() can end the timers engine.io leaves behind. */
+  engineSockets: Set<EngineSocket>;
 }
 
 const isFn = (f: unknown): f is Fn => typeof f === "function";
@@ -277,6 +282,10 @@ function buildModern(ctx: Ctx, fake: EventEmitter): SioServer {
   if (variant === "eio3") opts.allowEIO3 = true;
   const io = new ServerCtor(opts);
   io.attach(fake, opts);
+  io.engine.on("connection", (sock) => {
+    ctx.engineSockets.add(sock);
+    sock.on("close", () => { setTimeout(() => ctx.engineSockets.delete(sock), 31_000).unref(); });
+  });
 
   const modern = line === "3" || line === "4";
   const api = (s: SioSocket, nsp: SioNamespace): Api => ({
@@ -425,6 +434,7 @@ export async function startLineServer(opts: LineServerOptions): Promise<LineServ
     opts,
     stats: { oversizedReceived: 0, restarts: 0, connections: 0 },
     timers: new Set(),
+    engineSockets: new Set(),
     restart: () => {},
   };
   let fake = new StandIn();
@@ -482,6 +492,18 @@ export async function startLineServer(opts: LineServerOptions): Promise<LineServ
         if (is09) stop09(io as Manager09, fake);
         else (io as SioServer).close();
       } catch { /* ignore */ }
+      // engine.io's close() skips sessions with unflushed packets and no pending GET, and a polling
+      // transport closed without a pending GET keeps a 30 s timer: end both, or Node cannot exit.
+      for (const sock of ctx.engineSockets) {
+        const t = sock.transport;
+        try {
+          t.discard?.();
+          if (sock.readyState !== "closed") sock.onClose?.("forced close");
+          const pending = t.shouldClose;
+          if (typeof pending === "function") { t.shouldClose = null; pending(); }
+        } catch { /* ignore */ }
+      }
+      ctx.engineSockets.clear();
       for (const t of ctx.timers) { clearTimeout(t); clearInterval(t); }
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => http.close(() => r()));

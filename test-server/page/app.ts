@@ -15,6 +15,9 @@ export interface DemoApi {
   options: PageOptions;
   client: { line: Line; version: string };
   serverUrl: string;
+  /** The main socket's current transport name ("polling", "websocket"; 0.9: "xhr-polling", "websocket"). */
+  transport(): string;
+  connected(): boolean;
   results: Record<string, ScenarioResult & { ms: number }>;
 }
 
@@ -110,7 +113,7 @@ export function boot(make: (parser: "default" | "msgpack") => ClientLine): void 
 
   // chat
   let room = "lobby";
-  const nick = NICKS[Math.floor(Math.random() * NICKS.length)] ?? "anon";
+  const nick = (new URLSearchParams(location.search).get("nick") ?? "").slice(0, 40) || (NICKS[Math.floor(Math.random() * NICKS.length)] ?? "anon");
   const roomList = h("ul", { class: "rooms" });
   const messages = h("ol", { class: "messages" });
   const input = h("input", { type: "text", placeholder: `Message #${room} as ${nick}`, maxlength: "500", "aria-label": "message" });
@@ -253,6 +256,8 @@ export function boot(make: (parser: "default" | "msgpack") => ClientLine): void 
     options: page,
     client: { line: client.line, version: client.version },
     serverUrl: base,
+    transport: () => main.transportName(),
+    connected: () => main.connected(),
     results: resultsStore,
   };
 }

@@ -81,9 +81,9 @@ export function installXhr(win: typeof globalThis): void {
   const responseText = getter<string>(proto, "responseText");
   const getHeader = uncurry(proto.getResponseHeader);
 
-  function onReadyState(this: XMLHttpRequest): void {
+  function onReadyState(this: XMLHttpRequest, ev: Event): void {
     const st = wmGet(states, this);
-    if (!st?.conn || readyState(this) !== 4) return;
+    if (!st?.conn || !ev.isTrusted || readyState(this) !== 4) return;
     const code = status(this);
     if (code === 0) return; // abort / error / timeout follows
     const conn = st.conn;
@@ -110,9 +110,9 @@ export function installXhr(win: typeof globalThis): void {
     }
   }
   function failed(reason: "abort" | "network" | "timeout") {
-    return function (this: XMLHttpRequest): void {
+    return function (this: XMLHttpRequest, ev: Event): void {
       const st = wmGet(states, this);
-      if (!st?.conn) return;
+      if (!st?.conn || !ev.isTrusted) return; // the page's own synthetic events are not outcomes
       emit({ type: "http-error", conn: st.conn, reason });
       st.conn = undefined;
     };

@@ -41,9 +41,10 @@ export function installWebSocket(win: typeof globalThis): void {
   const closeReason = getter<string>(CloseEvent.prototype, "reason");
   const closeClean = getter<boolean>(CloseEvent.prototype, "wasClean");
 
+  // isTrusted is unforgeable: events the page dispatches itself are not traffic
   function onMessage(this: WebSocket, ev: Event): void {
     const st = wmGet(states, this);
-    if (!st) return;
+    if (!st || !ev.isTrusted) return;
     try {
       const d = msgData(ev);
       let raw: Raw;
@@ -56,17 +57,17 @@ export function installWebSocket(win: typeof globalThis): void {
       // never disturb the page
     }
   }
-  function onOpen(this: WebSocket): void {
+  function onOpen(this: WebSocket, ev: Event): void {
     const st = wmGet(states, this);
-    if (st) emit({ type: "ws-opened", conn: st.conn, protocol: wsProtocol(this) });
+    if (st && ev.isTrusted) emit({ type: "ws-opened", conn: st.conn, protocol: wsProtocol(this) });
   }
-  function onError(this: WebSocket): void {
+  function onError(this: WebSocket, ev: Event): void {
     const st = wmGet(states, this);
-    if (st) emit({ type: "ws-error", conn: st.conn });
+    if (st && ev.isTrusted) emit({ type: "ws-error", conn: st.conn });
   }
   function onClose(this: WebSocket, ev: Event): void {
     const st = wmGet(states, this);
-    if (!st) return;
+    if (!st || !ev.isTrusted) return;
     const code = closeCode(ev);
     const by = st.closedByPage ? "page" : code === 1006 ? undefined : "remote";
     emit({ type: "ws-close", conn: st.conn, code, reason: closeReason(ev), wasClean: closeClean(ev), by });

@@ -140,10 +140,11 @@ test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies,
           else if (r instanceof Blob) r.arrayBuffer().then((b) => resolve([...new Uint8Array(b)]));
           else resolve(r);
         };
-        x.onabort = () => resolve("abort");
+        x.onabort = (e) => { if (e.isTrusted) resolve("abort"); };
         x.onerror = () => resolve("error");
         x.ontimeout = () => resolve("timeout");
         x.send(opts.body ?? null);
+        x.dispatchEvent(new ProgressEvent("abort")); // the page's own synthetic event: not an outcome
         if (opts.abortAfter) setTimeout(() => x.abort(), opts.abortAfter);
       });
     }

@@ -96,6 +96,8 @@ test("listener styles, subprotocols, server close, failed connection and close w
     const aGot: string[] = [];
     a.addEventListener("message", (e) => aGot.push(e.data));
     await new Promise((r) => a.addEventListener("open", r));
+    a.dispatchEvent(new MessageEvent("message", { data: "forged by the page" })); // not traffic
+    a.dispatchEvent(new Event("error"));
     a.send("x");
     a.send("close:4002:server bye");
     const ac = await new Promise<CloseEvent>((r) => a.addEventListener("close", r));
@@ -119,7 +121,7 @@ test("listener styles, subprotocols, server close, failed connection and close w
     await new Promise((r) => (d.onclose = r));
     return out;
   }, closedUrl);
-  assert.deepEqual(seen.a, [["x"], 4002, "server bye", true, "chat"]);
+  assert.deepEqual(seen.a, [["forged by the page", "x"], 4002, "server bye", true, "chat"]);
   assert.deepEqual(seen.c, ["error", "close 1006 false"]);
   const evs = await hp.events(150);
   await hp.context.close();

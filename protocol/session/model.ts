@@ -381,7 +381,7 @@ export class SessionModel {
     const d: Diagnostic = { id: this.diagnostics.length, code, severity, message, ts, session: s ? s.key : null, nsp, frames };
     this.diagnostics.push(d);
     if (s) s.diagnostics.push(d.id);
-    this.change({ kind: "diagnostic", id: d.id });
+    if (this.changes) this.change({ kind: "diagnostic", id: d.id });
     return d;
   }
 
@@ -407,7 +407,7 @@ export class SessionModel {
         if (t.state === "opening") {
           t.state = "open";
           t.openedAt = ev.ts;
-          this.change({ kind: "transport", session: c.session.key, index: c.transport });
+          if (this.changes) this.change({ kind: "transport", session: c.session.key, index: c.transport });
         }
         return;
       }
@@ -490,7 +490,7 @@ export class SessionModel {
       clientLeftAt: null,
       rejected: new Set(),
     });
-    this.change({ kind: "session-added", session: key });
+    if (this.changes) this.change({ kind: "session-added", session: key });
     // Reconnection chain: the previous session of the same client manager on the same endpoint.
     let list = this.byClient.get(client);
     if (!list) this.byClient.set(client, (list = []));
@@ -546,8 +546,8 @@ export class SessionModel {
     next.prev = prev.key;
     next.chain = prev.chain;
     next.linkedBy = by;
-    this.change({ kind: "session", session: prev.key });
-    this.change({ kind: "session", session: next.key });
+    if (this.changes) this.change({ kind: "session", session: prev.key });
+    if (this.changes) this.change({ kind: "session", session: next.key });
   }
 
   private touch(s: EioSession, ts: number): void {
@@ -568,8 +568,8 @@ export class SessionModel {
     n.linkedBy = null;
     const nint = this.internals.get(n.key)!;
     nint.rejected.add(s.key);
-    this.change({ kind: "session", session: s.key });
-    this.change({ kind: "session", session: n.key });
+    if (this.changes) this.change({ kind: "session", session: s.key });
+    if (this.changes) this.change({ kind: "session", session: n.key });
     const list = this.byClient.get(n.client);
     if (list) this.linkToCandidate(n, list);
   }
@@ -594,7 +594,7 @@ export class SessionModel {
         t.state = "closed";
         t.closedAt = ts;
         t.closeReason = "session closed";
-        this.change({ kind: "transport", session: s.key, index: i });
+        if (this.changes) this.change({ kind: "transport", session: s.key, index: i });
       }
     }
     for (const ns of s.namespaces.values()) {
@@ -602,7 +602,7 @@ export class SessionModel {
         this.nsState(s, ns, "disconnected", ts, null, `engine.io session closed (${kind})`, frames[0] ?? -1);
       }
     }
-    this.change({ kind: "session", session: s.key });
+    if (this.changes) this.change({ kind: "session", session: s.key });
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -736,7 +736,7 @@ export class SessionModel {
       s.pingTimeout = h.heartbeatTimeout !== null ? h.heartbeatTimeout * 1000 : null;
       s.upgrades = h.transports;
       s.openExtra = { closeTimeout: h.closeTimeout };
-      this.change({ kind: "session", session: s.key });
+      if (this.changes) this.change({ kind: "session", session: s.key });
       return;
     }
     const reply = classifyHttpReply(ev.status, ev.contentType, body ?? undefined, c.method);
@@ -889,6 +889,9 @@ export class SessionModel {
       closedAt: null,
       closeReason: null,
       probe,
+      probeAt: null,
+      probedAt: null,
+      upgradedAt: null,
       requests: 0,
       framesIn: 0,
       framesOut: 0,
@@ -896,7 +899,7 @@ export class SessionModel {
       bytesOut: 0,
     });
     const i = s.transports.length - 1;
-    this.change({ kind: "transport", session: s.key, index: i });
+    if (this.changes) this.change({ kind: "transport", session: s.key, index: i });
     return i;
   }
 
@@ -1073,7 +1076,7 @@ export class SessionModel {
     t.state = "closed";
     t.closedAt = ts;
     t.closeReason = detail;
-    this.change({ kind: "transport", session: s.key, index: c.transport });
+    if (this.changes) this.change({ kind: "transport", session: s.key, index: c.transport });
     if (s.active === c.transport) {
       this.closeSession(s, "transport-close", by === "page" ? "client" : by === "remote" ? "server" : null, `${t.name} closed (${detail})`, ts, [seq]);
     }
@@ -1088,11 +1091,11 @@ export class SessionModel {
     }
     // A probe abandoned because the session itself ended is not a failed upgrade.
     if (s.state === "closed" && (s.closedAt ?? ts) <= ts) {
-      this.change({ kind: "transport", session: s.key, index: s.transports.indexOf(t) });
+      if (this.changes) this.change({ kind: "transport", session: s.key, index: s.transports.indexOf(t) });
       return;
     }
     this.diag("upgrade-failed", "warning", `upgrade to ${t.name} failed: ${why}; the session stays on ${s.transports[s.active]?.name ?? "polling"}`, ts, s, null, frames);
-    this.change({ kind: "transport", session: s.key, index: s.transports.indexOf(t) });
+    if (this.changes) this.change({ kind: "transport", session: s.key, index: s.transports.indexOf(t) });
   }
 
   private onPage(ts: number, seq: number, frameId: number | undefined): void {
@@ -1115,7 +1118,7 @@ export class SessionModel {
     s.openedAt = s.openedAt ?? ts;
     s.state = "open";
     this.internals.get(s.key)!.hbRef = ts;
-    this.change({ kind: "session", session: s.key });
+    if (this.changes) this.change({ kind: "session", session: s.key });
   }
 
   private onEioPacket(s: EioSession, p: EioPacket, dir: Direction, ts: number, seq: number, tn: TransportName, tIndex: number): void {
@@ -1129,7 +1132,8 @@ export class SessionModel {
         if (p.data === "probe") {
           const t = tIndex >= 0 ? s.transports[tIndex] : undefined;
           if (t && dir === "out" && t.probe === null && t !== s.transports[s.active]) t.probe = "probing";
-          if (t && t.probe) this.change({ kind: "transport", session: s.key, index: tIndex });
+          if (t && t.probe === "probing" && t.probeAt === null) t.probeAt = ts;
+          if (t && t.probe && this.changes) this.change({ kind: "transport", session: s.key, index: tIndex });
           return;
         }
         return this.onPing(s, dir, ts, seq);
@@ -1138,7 +1142,15 @@ export class SessionModel {
           const t = tIndex >= 0 ? s.transports[tIndex] : undefined;
           if (t && t.probe === "probing") {
             t.probe = "probed";
-            this.change({ kind: "transport", session: s.key, index: tIndex });
+            t.probedAt = ts;
+            // The client now pauses polling: the old transport is closing until the upgrade packet.
+            const old = s.transports[s.active];
+            if (old && old !== t && old.state === "open") {
+              old.state = "closing";
+              old.closingAt = ts;
+              if (this.changes) this.change({ kind: "transport", session: s.key, index: s.active });
+            }
+            if (this.changes) this.change({ kind: "transport", session: s.key, index: tIndex });
           }
           return;
         }
@@ -1147,17 +1159,18 @@ export class SessionModel {
         const t = tIndex >= 0 ? s.transports[tIndex] : undefined;
         if (!t) return;
         t.probe = "upgraded";
+        t.upgradedAt = ts;
         const old = s.transports[s.active];
         if (old && old !== t) {
           old.state = "closed";
           old.closedAt = ts;
           old.closeReason = "upgraded";
-          this.change({ kind: "transport", session: s.key, index: s.active });
+          if (this.changes) this.change({ kind: "transport", session: s.key, index: s.active });
         }
         s.active = tIndex;
         s.upgraded = true;
-        this.change({ kind: "transport", session: s.key, index: tIndex });
-        this.change({ kind: "session", session: s.key });
+        if (this.changes) this.change({ kind: "transport", session: s.key, index: tIndex });
+        if (this.changes) this.change({ kind: "session", session: s.key });
         return;
       }
       case "noop":
@@ -1214,7 +1227,7 @@ export class SessionModel {
   private missHeartbeat(s: EioSession, message: string, ts: number, frames: number[]): void {
     s.heartbeat.missed++;
     this.diag("heartbeat-missed", "warning", `heartbeat missed: ${message}`, ts, s, null, frames);
-    this.change({ kind: "session", session: s.key });
+    if (this.changes) this.change({ kind: "session", session: s.key });
   }
 
   private onPing(s: EioSession, dir: Direction, ts: number, seq: number): void {
@@ -1248,7 +1261,7 @@ export class SessionModel {
     s.heartbeat.lastPingAt = ts;
     int.pendingPing = hb;
     int.hbRef = ts;
-    this.change({ kind: "heartbeat", session: s.key, index: s.heartbeats.length - 1 });
+    if (this.changes) this.change({ kind: "heartbeat", session: s.key, index: s.heartbeats.length - 1 });
   }
 
   private onPong(s: EioSession, dir: Direction, ts: number, seq: number): void {
@@ -1264,7 +1277,7 @@ export class SessionModel {
     st.minRttMs = st.minRttMs === null ? pp.rttMs : Math.min(st.minRttMs, pp.rttMs);
     st.maxRttMs = st.maxRttMs === null ? pp.rttMs : Math.max(st.maxRttMs, pp.rttMs);
     st.meanRttMs = st.meanRttMs === null ? pp.rttMs : st.meanRttMs + (pp.rttMs - st.meanRttMs) / st.answered;
-    this.change({ kind: "heartbeat", session: s.key, index: s.heartbeats.lastIndexOf(pp) });
+    if (this.changes) this.change({ kind: "heartbeat", session: s.key, index: s.heartbeats.lastIndexOf(pp) });
   }
 
   // ---------------------------------------------------------------- Socket.IO layer
@@ -1293,7 +1306,7 @@ export class SessionModel {
     if (!s.parserKnown && dec.parser !== "auto") {
       s.parser = dec.parser;
       s.parserKnown = true;
-      this.change({ kind: "session", session: s.key });
+      if (this.changes) this.change({ kind: "session", session: s.key });
     }
     for (const r of out) {
       if (isDecodeError(r)) this.decodeProblem(s, r, ts, frames);
@@ -1320,7 +1333,7 @@ export class SessionModel {
         connectedAt: null,
       };
       s.namespaces.set(nsp, ns);
-      this.change({ kind: "namespace", session: s.key, nsp });
+      if (this.changes) this.change({ kind: "namespace", session: s.key, nsp });
     } else if (query !== null && ns.query === null) ns.query = query;
     return ns;
   }
@@ -1334,7 +1347,7 @@ export class SessionModel {
       ns.connectedAt = ts;
       int.flushOpen.add(ns.nsp);
     } else int.flushOpen.delete(ns.nsp);
-    this.change({ kind: "namespace", session: s.key, nsp: ns.nsp });
+    if (this.changes) this.change({ kind: "namespace", session: s.key, nsp: ns.nsp });
   }
 
   private onSioPacket(s: EioSession, p: SioPacket, dir: Direction, ts: number, frames: number[], tn: TransportName): void {
@@ -1429,7 +1442,7 @@ export class SessionModel {
       this.internals.get(prev.key)!.tentativeNext = null;
       this.link(q, s, "reconnect");
       if (q.state !== "closed") qint.tentativeNext = s.key;
-      this.change({ kind: "session", session: prev.key });
+      if (this.changes) this.change({ kind: "session", session: prev.key });
       return;
     }
   }
@@ -1496,7 +1509,7 @@ export class SessionModel {
       kind,
     };
     ns.events.push(ev);
-    this.change({ kind: "event", session: s.key, nsp, index: ev.index });
+    if (this.changes) this.change({ kind: "event", session: s.key, nsp, index: ev.index });
     if (beforeConnect) {
       this.diag("emit-before-connect", "warning", `event "${name}" sent on ${nsp} while the namespace was ${ns.state}`, ts, s, nsp, frames);
     }
@@ -1513,7 +1526,7 @@ export class SessionModel {
     }
     int.acks.delete(key);
     p.ev.ack = { args, ts, latencyMs: ts - p.ev.ts, seq: frames[0] ?? -1, binary: mayBin && hasBinaryValue(args) };
-    this.change({ kind: "ack", session: s.key, nsp, index: p.ev.index });
+    if (this.changes) this.change({ kind: "ack", session: s.key, nsp, index: p.ev.index });
   }
 
   private flagAck(s: EioSession, p: PendingAck, why: string, ts: number): void {
@@ -1544,7 +1557,7 @@ export class SessionModel {
     if (dir === "in") int.flushOpen.clear();
     if (!s.parserKnown) {
       s.parserKnown = true;
-      this.change({ kind: "session", session: s.key });
+      if (this.changes) this.change({ kind: "session", session: s.key });
     }
     switch (p.type) {
       case 0:

@@ -22,6 +22,10 @@ export interface TransportRecord {
   closeReason: string | null;
   /** Upgrade probe on this transport (null for the transport the session started on). */
   probe: ProbeState | null;
+  /** Upgrade sequence on this transport: `2probe` sent, `3probe` received, `5` sent. */
+  probeAt: number | null;
+  probedAt: number | null;
+  upgradedAt: number | null;
   /** HTTP exchanges (polling) or connections (websocket) carried by this record. */
   requests: number;
   framesIn: number;

@@ -60,10 +60,13 @@ test("upgrade: probe ping/pong, noop on the pending poll, upgrade packet → web
   c.in(w, "3probe");
   m.applyAll(c.events);
   assert.equal(s.transports[1]!.probe, "probed");
+  assert.equal(s.transports[0]!.state, "closing", "polling pauses while the probe succeeded");
   c.events.length = 0;
   c.respond(poll, 200, "6").out(w, "5");
   m.applyAll(c.events);
   assert.equal(s.transports[1]!.probe, "upgraded");
+  const up = s.transports[1]!;
+  assert.ok(up.probeAt! < up.probedAt! && up.probedAt! < up.upgradedAt!, "probe → probed → upgraded timestamps");
   assert.equal(s.upgraded, true);
   assert.equal(s.noops, 1);
   assert.equal(s.transports[s.active]!.name, "websocket");

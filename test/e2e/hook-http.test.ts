@@ -76,6 +76,9 @@ test("fetch: every request body kind, clone-read responses, non-Socket.IO URLs i
     for (;;) { const r = await reader.read(); if (r.done) break; n += r.value.length; }
     out.stream = n;
     out.get = (await fetch(E + "get")).status;
+    // Socket.IO 0.9 shapes: /<resource>/1/?t= handshake and /<resource>/1/<transport>/<sid>
+    out.h09 = (await fetch("/http-echo/socket.io/1/?t=1390000000000&k=h09")).status;
+    out.p09 = await text(fetch("/http-echo/socket.io/1/xhr-polling/Gkd1lmN?t=1390000000001&k=p09", { method: "POST", body: '5:::{"name":"e"}' }));
     out.plain = await text(fetch("/http-echo/plain?k=plain", { method: "POST", body: "not socket.io" }));
     const ac = new AbortController();
     const held = fetch("/hold/?EIO=4&transport=polling&k=abort", { signal: ac.signal });
@@ -86,13 +89,13 @@ test("fetch: every request body kind, clone-read responses, non-Socket.IO URLs i
   }, server.closedPort);
   assert.deepEqual(app, {
     str: '42["a","é"]', usp: "a=1&b=%C3%A9", form: true, blob: "hi", ab: [0, 1, 2, 255], view: [4, 5, 6],
-    req: "from a Request", stream: 100000, get: 200, plain: "not socket.io", abort: "AbortError", net: "TypeError",
+    req: "from a Request", stream: 100000, get: 200, h09: 200, p09: '5:::{"name":"e"}', plain: "not socket.io", abort: "AbortError", net: "TypeError",
   });
   const evs = await hp.events(200);
   await hp.context.close();
   const x = exchanges(evs);
-  assert.deepEqual([...x.keys()].sort(), ["ab", "abort", "blob", "form", "get", "net", "req", "str", "stream", "usp", "view"]);
-  for (const k of ["str", "usp", "blob", "ab", "view", "req", "stream", "get"]) {
+  assert.deepEqual([...x.keys()].sort(), ["ab", "abort", "blob", "form", "get", "h09", "net", "p09", "req", "str", "stream", "usp", "view"]);
+  for (const k of ["str", "usp", "blob", "ab", "view", "req", "stream", "get", "h09", "p09"]) {
     const s = serverSaw(k);
     const { req, res } = x.get(k)!;
     assert.equal(req.method, s.method, k);

@@ -7,17 +7,29 @@
 // It must be invisible to the page: wrapped functions are Proxies of the originals (same
 // name, length, source text, prototype, constants), nothing enumerable is added to window,
 // and a second injection into the same window does nothing.
+import { HOOK_EVENT } from "../shared/bridge.ts";
 import { emit, flushNow, newConn } from "./queue.ts";
-import { installToStringMask } from "./native.ts";
+import { addListener, dispatch, installToStringMask } from "./native.ts";
 import { installWebSocket } from "./websocket.ts";
 import { installFetch, installXhr } from "./http.ts";
 import { installWebTransport } from "./webtransport.ts";
 
-const INSTALLED = Symbol.for("socket-scope.hook");
+// "Is a hook already installed in this window?" is asked with an event the first hook answers,
+// rather than a marker property that the page could see among window's own keys or symbols.
+const PROBE = HOOK_EVENT + ":installed";
 
-function install(win: typeof globalThis & Record<symbol, unknown>): void {
-  if (Object.prototype.hasOwnProperty.call(win, INSTALLED)) return;
-  Object.defineProperty(win, INSTALLED, { value: true, enumerable: false, configurable: false, writable: false });
+function alreadyInstalled(win: Window): boolean {
+  const answer = { installed: false };
+  dispatch(win, new CustomEvent(PROBE, { detail: answer }));
+  return answer.installed;
+}
+
+function install(win: typeof globalThis): void {
+  if (alreadyInstalled(win as unknown as Window)) return;
+  addListener(win, PROBE, (e: Event) => {
+    const d = (e as CustomEvent<unknown>).detail;
+    if (d && typeof d === "object") (d as { installed?: boolean }).installed = true;
+  }, true);
   installToStringMask();
   emit({ type: "page", conn: newConn(), url: String(location.href) });
   for (const part of [installWebSocket, installXhr, installFetch, installWebTransport]) {
@@ -30,4 +42,4 @@ function install(win: typeof globalThis & Record<symbol, unknown>): void {
   win.addEventListener("pagehide", flushNow, true);
 }
 
-install(window as unknown as typeof globalThis & Record<symbol, unknown>);
+install(window as unknown as typeof globalThis);

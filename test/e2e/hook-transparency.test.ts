@@ -55,6 +55,7 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       desc(P, "send"), desc(P, "close"), desc(XP, "open"), desc(XP, "send"), desc(Function.prototype, "toString"), desc(WT?.prototype, "incomingBidirectionalStreams")];
     out.windowKeys = Object.keys(window);
     out.windowNames = Object.getOwnPropertyNames(window);
+    out.windowSymbols = Object.getOwnPropertySymbols(window).map(String);
     out.errors = [
       attempt(() => (WS as unknown as (u: string) => unknown)("ws://127.0.0.1:1/")),
       attempt(() => new WS("http://[")),

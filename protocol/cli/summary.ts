@@ -4,6 +4,8 @@
 import type { ConnectionReport, EventReport, Report } from "../session/report.ts";
 
 const MAX_ARG_CHARS = 60;
+/** Event rows per namespace in the readable summary. */
+const MAX_ROWS = 40;
 
 function clip(s: string, n: number): string {
   // Hostile payloads: keep the table on one line per event and strip control characters.
@@ -77,8 +79,10 @@ export function renderSummary(report: Report, opts: { source?: string; warnings?
       out.push(`    namespace ${ns.nsp}: ${ns.state}${ns.socketId ? `, socket id ${ns.socketId}` : ""}${ns.pid ? `, pid ${ns.pid}` : ""}${ns.recovered ? " (recovered)" : ""}${ns.error !== null ? `, error ${clip(JSON.stringify(ns.error) ?? "", 80)}` : ""}`);
       if (hist) out.push(`      states: ${hist}`);
       if (ns.events.length) {
-        const rows = [["time", "dir", "event", "args", "ack", "flags"], ...ns.events.map((e) => eventRow(e, t0))];
+        const shown = ns.events.length > MAX_ROWS ? ns.events.slice(0, MAX_ROWS) : ns.events;
+        const rows = [["time", "dir", "event", "args", "ack", "flags"], ...shown.map((e) => eventRow(e, t0))];
         for (const line of table(rows)) out.push(`      ${line}`);
+        if (shown.length < ns.events.length) out.push(`      … ${ns.events.length - shown.length} more events (--json lists them all)`);
       }
     }
   });

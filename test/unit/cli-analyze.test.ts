@@ -106,3 +106,16 @@ test("npx socket-scope resolves the package's own bin from the repository root",
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).connections[0].sid, SID);
 });
+
+test("the readable summary caps each namespace's event table and says how many more there are", () => {
+  const har = chromeHar() as { log: { entries: { _webSocketMessages?: { type: string; time: number; opcode: number; data: string }[] }[] } };
+  const msgs = har.log.entries[4]!._webSocketMessages!;
+  const last = msgs[msgs.length - 1]!.time;
+  for (let i = 0; i < 60; i++) msgs.push({ type: "receive", time: last + (i + 1) / 1000, opcode: 1, data: `42["tick",${i}]` });
+  let out = "";
+  assert.equal(run(["analyze", "mem.har"], { out: (s) => (out += s), err: () => {}, readFile: () => JSON.stringify(har) }), 0);
+  assert.match(out, /… 22 more events \(--json lists them all\)/);
+  let json = "";
+  assert.equal(run(["analyze", "mem.har", "--json"], { out: (s) => (json += s), err: () => {}, readFile: () => JSON.stringify(har) }), 0);
+  assert.equal(JSON.parse(json).connections[0].namespaces[0].events.length, 62);
+});

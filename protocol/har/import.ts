@@ -259,6 +259,8 @@ function entryEvents(entry: unknown, i: number, push: (ev: CaptureEvent) => void
   const end = start + total;
   const errText = str(entry._error) ?? (res ? str(res._error) : undefined);
   if (!res || status === 0) {
+    // No status and no error: the request was still pending when the HAR was saved (a long poll).
+    if (!errText) return;
     const abort = errText ? /ABORTED|cancel/i.test(errText) : false;
     push({ ...base, ...withFrame, type: "http-error", ts: end, reason: abort ? "abort" : "network", ...(errText ? { message: errText } : {}) });
     return;

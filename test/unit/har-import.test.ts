@@ -133,3 +133,24 @@ test("same-millisecond HAR times: a request carrying the new sid is put after th
   assert.equal(m.sessions[0]!.partial, false);
   assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "connecting");
 });
+
+test("a request without status nor error (a long poll pending at export) yields no response and closes nothing", () => {
+  const base = "http://localhost:3000/socket.io/?EIO=4&transport=polling";
+  const har = {
+    log: {
+      entries: [
+        entry(0, 5, "GET", `${base}&t=a`, 200, { text: `0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}` }),
+        entry(10, 3, "POST", `${base}&t=b&sid=${SID}`, 200, { text: "ok" }, { text: "40", mimeType: "text/plain" }),
+        entry(11, 3, "GET", `${base}&t=c&sid=${SID}`, 200, { text: '40{"sid":"x"}' }),
+        entry(15, -1, "GET", `${base}&t=d&sid=${SID}`, 0, null),
+      ],
+    },
+  };
+  const r = ok(importHar(har));
+  assert.equal(r.events.filter((e) => e.type === "http-error").length, 0);
+  const m = new SessionModel();
+  m.applyAll(r.events);
+  m.finish();
+  assert.equal(m.sessions[0]!.state, "open");
+  assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "connected");
+});

@@ -135,6 +135,8 @@ interface Internal {
   tentativeNext: string | null;
   /** The page disconnected its last namespace (the client then closes Engine.IO, silently on WebSocket). */
   clientLeftAt: number | null;
+  /** Namespaces the page itself joined or emitted on. */
+  usedByPage: Set<string>;
   /** Sessions shown not to be this one's predecessor. */
   rejected: Set<string>;
 }
@@ -488,6 +490,7 @@ export class SessionModel {
       versionMismatch: false,
       tentativeNext: null,
       clientLeftAt: null,
+      usedByPage: new Set(),
       rejected: new Set(),
     });
     if (this.changes) this.change({ kind: "session-added", session: key });
@@ -1361,6 +1364,7 @@ export class SessionModel {
         const ns = this.ns(s, nsp, query);
         if (dir === "out") {
           int.clientLeftAt = null;
+          int.usedByPage.add(nsp);
           ns.auth = p.data;
           if (isRecord(p.data) && typeof p.data.pid === "string") {
             const pid = p.data.pid;
@@ -1452,7 +1456,7 @@ export class SessionModel {
     for (const ns of s.namespaces.values()) {
       if (ns.state !== "connected" && ns.state !== "connecting") continue;
       // Rev 4 connects "/" implicitly: it counts only if the page used it.
-      const used = !(s.sio === 4 && ns.nsp === "/") || ns.events.some((e) => e.dir === "out") || ns.history.some((h) => h.by === "client");
+      const used = !(s.sio === 4 && ns.nsp === "/") || this.internals.get(s.key)!.usedByPage.has(ns.nsp);
       if (used) return;
     }
     this.internals.get(s.key)!.clientLeftAt = ts;
@@ -1490,6 +1494,7 @@ export class SessionModel {
         ns.lastOffset = offset;
       }
     }
+    if (dir === "out" && !int.usedByPage.has(nsp)) int.usedByPage.add(nsp);
     const beforeConnect = dir === "out" && ns.state !== "connected";
     const buffered = dir === "out" && !beforeConnect && ns.connectedAt !== null && ts - ns.connectedAt <= this.opts.burstMs && int.flushOpen.has(nsp);
     const ev: EventRecord = {

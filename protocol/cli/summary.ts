@@ -53,7 +53,12 @@ function eventRow(e: EventReport, t0: number): string[] {
 
 export function renderSummary(report: Report, opts: { source?: string; warnings?: string[] } = {}): string {
   const out: string[] = [];
-  const t0 = report.connections.length ? Math.min(...report.connections.map((c) => c.startedAt)) : 0;
+  // Times are shown relative to the first thing the capture shows.
+  let t0 = Infinity;
+  for (const c of report.connections) t0 = Math.min(t0, c.startedAt);
+  for (const f of report.failedHandshakes) t0 = Math.min(t0, f.ts);
+  for (const d of report.diagnostics) t0 = Math.min(t0, d.ts);
+  if (!Number.isFinite(t0)) t0 = 0;
   const s = report.summary;
   out.push(`socket-scope analyze${opts.source ? ` ${opts.source}` : ""}`);
   out.push(

@@ -23,7 +23,9 @@ interface Entry {
   enc?: Encoding;
 }
 
-const BATCH_DELAY_MS = 20;
+// Few wake-ups matter more than latency: the panel redraws at a human pace, and each extra
+// timer task competes with the page for the main thread (most of all on a loaded machine).
+const BATCH_DELAY_MS = 50;
 const MAX_BATCH = 512;
 
 const CE = CustomEvent;

@@ -80,7 +80,7 @@ const DRIVER = `(() => {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {}): Promise<HookBenchResult> {
-  const rounds = opts.rounds ?? 15;
+  const rounds = opts.rounds ?? 21;
   const ms = opts.msPerRound ?? 500;
   const server = opts.server ?? (await startTestServer());
   const sides: Record<Side, OpenedPage> = { with: await openSide("with"), without: await openSide("without") };

@@ -211,9 +211,17 @@ export async function openPage(browser: Browser, url: string, { hook = 1, before
   const batches = () => page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
   return {
     context, page, batches,
-    async events(settleMs = 120) {
+    async events(settleMs = 150) {
+      // wait for the hook's batch timer, then until no new batch arrives for a while
       await page.waitForTimeout(settleMs);
-      return (await batches()).flatMap((b) => JSON.parse(b) as CaptureEvent[]);
+      let seen = -1;
+      let all = await batches();
+      while (all.length !== seen) {
+        seen = all.length;
+        await page.waitForTimeout(150);
+        all = await batches();
+      }
+      return all.flatMap((b) => JSON.parse(b) as CaptureEvent[]);
     },
   };
 }

@@ -10,7 +10,9 @@ import type { EioSession, EventRecord, NamespaceSocket } from "../../protocol/se
 
 const MAX_ROWS = 2000;
 const PREVIEW = 300;
-const MAX_EVENTS_PER_NSP = 500;
+const MAX_EVENTS_PER_NSP = 200;
+/** Raw capture rows on screen (the full, virtualised list comes with the complete UI). */
+const SHOWN_ROWS = 200;
 
 // ---- state ----
 const tabId = signal<number | null>(null);
@@ -74,7 +76,7 @@ function ingest(events: readonly CaptureEvent[], droppedNow: number, missedNow: 
 }
 
 // A busy page sends hundreds of batches a second: the view catches up at most every RENDER_MS.
-const RENDER_MS = 150;
+const RENDER_MS = 250;
 let pendingRows: readonly CaptureEvent[] = [];
 let pendingReceived = 0;
 let renderTimer: ReturnType<typeof setTimeout> | undefined;
@@ -262,14 +264,17 @@ function preview(e: CaptureEvent): string {
 }
 
 function Events() {
-  const list = rows.value;
-  const t0 = list[0]?.ts ?? 0;
+  const all = rows.value;
+  const list = all.length > SHOWN_ROWS ? all.slice(-SHOWN_ROWS) : all;
+  // keys follow the event, not its position, so appending does not re-render every row
+  const base = received.value - list.length;
+  const t0 = all[0]?.ts ?? 0;
   return (
     <table class="events">
       <thead><tr><th>time</th><th>conn</th><th>event</th><th>data</th></tr></thead>
       <tbody>
         {list.map((e, i) => (
-          <tr key={i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
+          <tr key={base + i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
             <td>{typeof e.ts === "number" ? ((e.ts - t0) / 1000).toFixed(3) : ""}</td>
             <td>{String(e.conn)}</td>
             <td>{String(e.type)}{"dir" in e ? (e.dir === "out" ? " ↑" : " ↓") : ""}</td>

@@ -3,9 +3,12 @@
 // interleaved rounds of the demo's `flood` scenario (server → page events as fast as the
 // server's cap allows) over WebSocket and over long-polling. A ratio of 1 means the extension
 // costs the page nothing measurable; below 1 is the slowdown.
-//   BENCH hook_ws_throughput_ratio=…      BENCH hook_polling_throughput_ratio=…
+//   BENCH hook_ws_throughput_ratio=…      BENCH hook_polling_throughput_ratio=…   (vs bare Chromium)
+//   BENCH ext_ws_vs_devtools_open_ratio=… BENCH ext_polling_vs_devtools_open_ratio=…
+// The second pair compares against Chromium with DevTools open and no extension: DevTools alone
+// slows a busy page a lot (its network instrumentation), which the first pair includes.
 import { chromium, type BrowserContext, type Page } from "playwright";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDemo, type Demo } from "../../test-server/index.ts";
@@ -27,12 +30,13 @@ async function open(ctx: BrowserContext, demo: Demo, transport: "websocket" | "p
 async function flood(page: Page, opts: typeof FLOOD): Promise<Run> {
   const r = await page.evaluate((o) => window.demo.run("flood", o), opts);
   const d = r.details as { perSecond?: number; received?: number };
+  if (!r.ok) console.log(`  flood not ok: ${JSON.stringify(r.details).slice(0, 300)}`);
   return { perSecond: d.perSecond ?? 0, received: d.received ?? 0, ok: r.ok };
 }
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s.length ? s[Math.floor(s.length / 2)]! : 0;
 };
 
 async function main(): Promise<void> {
@@ -42,6 +46,10 @@ async function main(): Promise<void> {
   let bare: BrowserContext | undefined;
   const bareProfile = mkdtempSync(join(tmpdir(), "socket-scope-bare-"));
   try {
+    // EXT_BENCH_VARIANT=hook-only: the relay is emptied (the cost of the hook alone);
+    // EXT_BENCH_VARIANT=no-panel: the whole extension, DevTools closed (backlog only).
+    const variant = process.env.EXT_BENCH_VARIANT ?? "full";
+    if (variant === "hook-only") writeFileSync(join(dist.chrome, "relay.js"), "");
     ext = await launchChrome(dist.chrome);
     bare = await chromium.launchPersistentContext(bareProfile, {
       executablePath: "/usr/bin/chromium",
@@ -51,27 +59,39 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     for (const transport of ["websocket", "polling"] as const) {
       const withPage = await open(ext.ctx, demo, transport);
-      const panel = await ext.openPanel(withPage);
+      const panel = variant === "full" ? await ext.openPanel(withPage) : null;
       const barePage = await open(bare, demo, transport);
+      // A third side: no extension but DevTools open on the page, which alone slows a page
+      // (network instrumentation): the extension's own share is ext / devtools.
+      const devtoolsPage = await open(bare, demo, transport);
+      const bareBs = await bare.browser()!.newBrowserCDPSession();
+      const cdp = await bare.newCDPSession(devtoolsPage);
+      const { targetInfo } = (await cdp.send("Target.getTargetInfo")) as { targetInfo: { targetId: string } };
+      await cdp.detach();
+      const { targetId: dtId } = (await bareBs.send("Target.openDevTools", { targetId: targetInfo.targetId })) as { targetId: string };
       // warm-up: JIT, connections, the panel's first render
-      await flood(withPage, { ...FLOOD, count: 2000 });
-      await flood(barePage, { ...FLOOD, count: 2000 });
-      const a: number[] = [];
-      const b: number[] = [];
+      for (const p of [withPage, barePage, devtoolsPage]) await flood(p, { ...FLOOD, count: 2000 });
+      const res = { ext: [] as number[], bare: [] as number[], devtools: [] as number[] };
+      const failed = { ext: 0, bare: 0, devtools: 0 };
+      const sides = [["ext", withPage], ["bare", barePage], ["devtools", devtoolsPage]] as const;
       for (let r = 0; r < ROUNDS; r++) {
-        // alternate which side goes first so neither always runs on a warmer machine
-        const order = r % 2 ? ([["bare", barePage], ["ext", withPage]] as const) : ([["ext", withPage], ["bare", barePage]] as const);
-        for (const [side, page] of order) {
+        // rotate the order so no side always runs right after another
+        for (let k = 0; k < sides.length; k++) {
+          const [side, page] = sides[(k + r) % sides.length]!;
           const run = await flood(page, FLOOD);
-          if (!run.ok) console.log(`  ${transport} ${side}: flood not ok (received ${run.received})`);
-          (side === "ext" ? a : b).push(run.perSecond);
+          // a flood the page could not finish (it reports why above) is not a throughput sample
+          if (run.ok) res[side].push(run.perSecond);
+          else failed[side]++;
         }
       }
-      const snap = await panel.snapshot();
-      const ratio = median(a) / median(b);
-      console.log(`${transport}: with extension + panel ${median(a)} msg/s (${a.join(", ")}); without ${median(b)} msg/s (${b.join(", ")}); panel recorded ${snap.received} capture events`);
-      lines.push(bench(`hook_${transport === "websocket" ? "ws" : "polling"}_throughput_ratio`, ratio));
-      await panel.close();
+      const snap = panel ? await panel.snapshot() : { received: -1 };
+      const name = transport === "websocket" ? "ws" : "polling";
+      console.log(`${transport}: extension + panel ${median(res.ext)} msg/s (${res.ext.join(", ")}); bare ${median(res.bare)} (${res.bare.join(", ")}); bare + DevTools ${median(res.devtools)} (${res.devtools.join(", ")}); panel recorded ${snap.received} capture events; unfinished floods ${JSON.stringify(failed)}`);
+      lines.push(bench(`hook_${name}_throughput_ratio`, median(res.ext) / median(res.bare)));
+      lines.push(bench(`ext_${name}_vs_devtools_open_ratio`, median(res.ext) / median(res.devtools)));
+      await bareBs.send("Target.closeTarget", { targetId: dtId }).catch(() => {});
+      await devtoolsPage.close();
+      await panel?.close();
       await withPage.close();
       await barePage.close();
     }

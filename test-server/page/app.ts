@@ -42,6 +42,17 @@ function readConfig(): PageConfig {
 }
 
 export function boot(make: (parser: "default" | "msgpack") => ClientLine): void {
+  // A JSONP long-poll is a <script> that stays pending: started before `load`, it holds the page's
+  // load event (and spinner) hostage, so JSONP pages connect once loaded, as apps of that era did.
+  const jsonp = new URLSearchParams(location.search).get("transport") === "polling-jsonp";
+  if (jsonp && document.readyState !== "complete") {
+    addEventListener("load", () => start(make), { once: true });
+    return;
+  }
+  start(make);
+}
+
+function start(make: (parser: "default" | "msgpack") => ClientLine): void {
   const parsed = parsePageQuery(new URLSearchParams(location.search));
   if ("error" in parsed) {
     document.body.append(h("p", { class: "fatal" }, parsed.error));

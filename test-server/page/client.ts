@@ -85,7 +85,9 @@ export function modernLine(line: "1" | "2" | "3" | "4", version: string, io: Mod
       const transport = o.transport ?? pageTransport;
       const opts: Record<string, unknown> = {
         forceNew: !!o.forceNew,
-        transports: transport === "websocket" ? ["websocket"] : transport === "polling" ? ["polling"] : ["polling", "websocket"],
+        transports: transport === "websocket" ? ["websocket"] : transport === "polling-upgrade" ? ["polling", "websocket"] : ["polling"],
+        forceJSONP: transport === "polling-jsonp",
+        forceBase64: transport === "polling-base64",
         reconnectionDelay: 150,
         reconnectionDelayMax: 1000,
         randomizationFactor: 0.2,
@@ -161,7 +163,8 @@ export function line09(io: Io09): () => ClientLine {
     open(base, nsp, o, pageTransport) {
       const transport = o.transport ?? pageTransport;
       const opts: Record<string, unknown> = {
-        transports: transport === "websocket" ? ["websocket"] : transport === "polling" ? ["xhr-polling"] : ["websocket", "xhr-polling"],
+        transports: transport === "websocket" ? ["websocket"] : transport === "polling" ? ["xhr-polling"]
+          : transport === "polling-jsonp" ? ["jsonp-polling"] : ["websocket", "xhr-polling"],
         "force new connection": !!o.forceNew,
         reconnect: true,
         "reconnection delay": 150,

@@ -153,7 +153,7 @@ export const SCENARIOS: Record<ScenarioName, { run: Scenario }> = {
         const e = await gone;
         let reconnected = false;
         const stop = s.onState((x) => { if (x.kind === "connect") reconnected = true; });
-        await sleep(300);
+        await sleep(200);
         stop();
         const reason = e.kind === "disconnect" ? e.reason : "";
         const reasonOk = env.client.line === "0.9" || reason === "io server disconnect";
@@ -240,7 +240,7 @@ export const SCENARIOS: Record<ScenarioName, { run: Scenario }> = {
         s.emit("big", "x".repeat(env.maxHttpBufferSize + 100_000));
         const d = await down;
         // 1.x+ reconnect after the cut; 0.9 over WebSocket treats it as a kick and stays away.
-        const reconnected = await nextState(s, ["connect"], env.client.line === "0.9" ? 1500 : 10000).then(() => true, () => false);
+        const reconnected = await nextState(s, ["connect"], env.client.line === "0.9" ? 500 : 10000).then(() => true, () => false);
         await connected(env.main, 10000);
         const [after] = await env.main.call("stats", [], 5000);
         const b = (before as { oversizedReceived: number }).oversizedReceived;
@@ -265,10 +265,12 @@ export const SCENARIOS: Record<ScenarioName, { run: Scenario }> = {
         const track = (name: string, s: Sock) => s.on("room-msg", (m) => seen[name]!.push(m));
         track("a", a); track("b", b); track("c", c);
         const msg = { text: "only for the room ✨", room };
+        const atB = nextEvent(b, "room-msg", 5000);
         a.emit("room-say", room, msg);
+        await atB;
+        // Anything wrongly sent to a or c would reach them before this broadcast does.
         const shoutTag = "shout-" + rid();
         const shouts = Promise.all([a, b, c].map((s) => nextEvent(s, "shout", 5000)));
-        await sleep(300);
         a.emit("shout", shoutTag);
         const got = await shouts;
         const everyone = got.every((g) => g[0] === shoutTag);

@@ -87,7 +87,12 @@ export function run(argv: readonly string[], io: CliIo = nodeIo): number {
     model.finish();
     const report = model.toReport();
     if (json) io.out(JSON.stringify({ ...report, source: { file, creator: har.creator, entries: har.entries, warnings: har.warnings } }, null, 2) + "\n");
-    else io.out(renderSummary(report, { source: file, warnings: har.warnings }));
+    else {
+      const notes = har.websocketsWithoutMessages
+        ? [`${har.websocketsWithoutMessages} WebSocket connection(s) carry no messages in this HAR (Firefox exports none): only their opening is known`, ...har.warnings]
+        : har.warnings;
+      io.out(renderSummary(report, { source: file, warnings: notes }));
+    }
     return 0;
   } catch (e) {
     // The model never throws on input; this is our bug, still reported in one line.

@@ -108,7 +108,7 @@ export function renderSummary(report: Report, opts: { source?: string; warnings?
   }
   if (opts.warnings && opts.warnings.length) {
     out.push("");
-    out.push(`HAR import warnings (${opts.warnings.length}):`);
+    out.push(`HAR import notes (${opts.warnings.length}):`);
     for (const w of opts.warnings.slice(0, 10)) out.push(`  ${clip(w, 160)}`);
     if (opts.warnings.length > 10) out.push(`  … ${opts.warnings.length - 10} more`);
   }

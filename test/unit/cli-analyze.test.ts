@@ -119,3 +119,11 @@ test("the readable summary caps each namespace's event table and says how many m
   assert.equal(run(["analyze", "mem.har", "--json"], { out: (s) => (json += s), err: () => {}, readFile: () => JSON.stringify(har) }), 0);
   assert.equal(JSON.parse(json).connections[0].namespaces[0].events.length, 62);
 });
+
+test("a HAR whose WebSockets carry no messages (Firefox) says so in the summary", () => {
+  const har = chromeHar() as { log: { entries: Record<string, unknown>[] } };
+  delete har.log.entries[4]!._webSocketMessages;
+  let out = "";
+  assert.equal(run(["analyze", "ff.har"], { out: (s) => (out += s), err: () => {}, readFile: () => JSON.stringify(har) }), 0);
+  assert.match(out, /1 WebSocket connection\(s\) carry no messages in this HAR \(Firefox exports none\)/);
+});

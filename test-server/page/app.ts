@@ -109,11 +109,26 @@ function start(make: (parser: "default" | "msgpack") => ClientLine): void {
       recovery: recovery.box.checked,
       eio3: eio3.box.checked,
     };
-    const q = pageQuery(o);
-    const err = parsePageQuery(new URLSearchParams(q));
-    if ("error" in err) { log(`cannot switch: ${err.error}`); return; }
-    location.search = q;
+    // Keep what was just chosen; drop other choices that do not fit it (e.g. msgpack on 1.x).
+    const tries: PageOptions[] = [
+      o,
+      { ...o, recovery: o.recovery && !page.recovery, eio3: o.eio3 && !page.eio3, parser: o.parser !== page.parser ? o.parser : "default" },
+      { ...o, transport: "polling-upgrade", parser: "default", recovery: false, eio3: false },
+      { line: o.line, transport: "polling-upgrade", parser: "default", recovery: false, eio3: false },
+    ];
+    for (const t of tries) {
+      const q = pageQuery(t);
+      const err = parsePageQuery(new URLSearchParams(q));
+      if (!("error" in err)) { location.search = q; return; }
+      log(`cannot switch: ${err.error}`);
+    }
   };
+  // Grey out what this line/variant cannot do.
+  const fits = (patch: Partial<PageOptions>) => !("error" in parsePageQuery(new URLSearchParams(pageQuery({ ...page, ...patch }))));
+  for (const opt of Array.from(trSel.options)) opt.disabled = !fits({ transport: opt.value as Transport });
+  for (const opt of Array.from(parserSel.options)) opt.disabled = !fits({ parser: opt.value as "default" | "msgpack", recovery: false, eio3: false });
+  recovery.box.disabled = !fits({ recovery: true, parser: "default", eio3: false });
+  eio3.box.disabled = !fits({ eio3: true, parser: "default", recovery: false });
   for (const el of [lineSel, trSel, parserSel, recovery.box, eio3.box]) el.addEventListener("change", go);
 
   const chips = new Map<string, HTMLElement>();

@@ -185,6 +185,24 @@ describe("demo pages in Chromium", () => {
     assert.equal(r.details.received, 2000);
   });
 
+  test("the control strip switches line and drops what the new line cannot do", async () => {
+    await page.goto(demo.pageUrl({ line: "2", parser: "msgpack", transport: "websocket" }));
+    await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
+    assert.equal(await page.$eval('select[name=transport] option[value="polling-jsonp"]', (o) => (o as HTMLOptionElement).disabled), false);
+    assert.equal(await page.$eval("input[name=recovery]", (i) => (i as HTMLInputElement).disabled), true);
+    await Promise.all([page.waitForURL(/line=1/), page.selectOption("select[name=line]", "1")]);
+    assert.equal(new URL(page.url()).search, "?line=1&transport=websocket");
+    await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
+    await page.evaluate(() => window.demo.ready);
+    assert.equal(await page.$eval('select[name=parser] option[value="msgpack"]', (o) => (o as HTMLOptionElement).disabled), true);
+    await Promise.all([page.waitForURL(/line=4/), page.selectOption("select[name=line]", "4")]);
+    await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
+    assert.equal(await page.$eval('select[name=transport] option[value="polling-jsonp"]', (o) => (o as HTMLOptionElement).disabled), true);
+    await Promise.all([page.waitForURL(/recovery=1/), page.check("input[name=recovery]")]);
+    await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
+    assert.deepEqual(await page.evaluate(() => window.demo.scenarios.includes("recovery")), true);
+  });
+
   test("unknown scenario is rejected by run()", async () => {
     const err = await page.evaluate(() => window.demo.run("no-such-thing").then(() => "resolved", (e: Error) => e.message));
     assert.match(err, /unknown scenario "no-such-thing"/);

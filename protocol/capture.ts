@@ -27,6 +27,8 @@ export interface WsOpenEvent extends CaptureBase {
   readonly type: "ws-open";
   readonly url: string;
   readonly protocols?: readonly string[];
+  /** The recorder could not see this socket's frames (e.g. a Firefox HAR): no frames is not silence. */
+  readonly framesUnavailable?: boolean;
 }
 /** The WebSocket handshake completed (the `open` event fired). */
 export interface WsOpenedEvent extends CaptureBase {

@@ -201,7 +201,8 @@ function entryEvents(entry: unknown, i: number, push: (ev: CaptureEvent) => void
   const messages = entry._webSocketMessages;
   const isWs = entry._resourceType === "websocket" || Array.isArray(messages) || status === 101 || /^wss?:/i.test(url);
   if (isWs) {
-    push({ ...base, ...withFrame, type: "ws-open", ts: start, url });
+    const noMessages = !Array.isArray(messages);
+    push({ ...base, ...withFrame, type: "ws-open", ts: start, url, ...(noMessages && status === 101 ? { framesUnavailable: true } : {}) });
     const wait = isObj(entry.timings) ? Math.max(0, num(entry.timings.wait) ?? 0) : 0;
     if (status === 101) push({ ...base, ...withFrame, type: "ws-opened", ts: start + wait });
     else if (!Array.isArray(messages) || messages.length === 0) {

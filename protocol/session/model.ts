@@ -135,6 +135,8 @@ interface Internal {
   tentativeNext: string | null;
   /** The page disconnected its last namespace (the client then closes Engine.IO, silently on WebSocket). */
   clientLeftAt: number | null;
+  /** Last Engine.IO noop (the server releasing a poll, e.g. during an upgrade). */
+  lastNoopAt: number | null;
   /** Namespaces the page itself joined or emitted on. */
   usedByPage: Set<string>;
   /** Sessions shown not to be this one's predecessor. */
@@ -343,8 +345,26 @@ export class SessionModel {
     for (const s of this.sessions) {
       const int = this.internals.get(s.key)!;
       for (const p of int.acks.values()) if (!p.flagged) this.flagAck(s, p, "never answered before the end of the capture", ts);
-      for (const t of s.transports) {
-        if (t.probe === "probing" || t.probe === "probed") this.failProbe(s, t, ts, "the probe never completed with an upgrade packet", []);
+      for (let i = 0; i < s.transports.length; i++) {
+        const t = s.transports[i]!;
+        if (t.probe !== "probing" && t.probe !== "probed") continue;
+        if (!t.framesVisible) {
+          // Frames not recorded: the noop that released the pending poll shows the upgrade went on.
+          if (int.lastNoopAt !== null && int.lastNoopAt >= t.openingAt && !s.upgraded) {
+            t.probe = "upgraded";
+            const old = s.transports[s.active];
+            if (old && old !== t && old.state !== "closed") {
+              old.state = "closed";
+              old.closedAt = int.lastNoopAt;
+              old.closeReason = "upgraded (inferred)";
+            }
+            s.active = i;
+            s.upgraded = true;
+            if (this.changes) this.change({ kind: "transport", session: s.key, index: i });
+          }
+          continue;
+        }
+        this.failProbe(s, t, ts, "the probe never completed with an upgrade packet", []);
       }
       for (const d of ["out", "in"] as const) {
         const dec = int.dec[d];
@@ -401,7 +421,12 @@ export class SessionModel {
       }
       case "ws-open":
       case "wt-open":
-        return this.onSocketOpen(ev.type === "ws-open" ? "ws" : "wt", ev.conn, ev.url, ev.ts, seq, ev.frameId, ev.frameUrl);
+        this.onSocketOpen(ev.type === "ws-open" ? "ws" : "wt", ev.conn, ev.url, ev.ts, seq, ev.frameId, ev.frameUrl);
+        if (ev.type === "ws-open" && ev.framesUnavailable) {
+          const c = this.conns.get(ev.conn);
+          if (c && c.kind !== "http" && c.session && c.transport >= 0) c.session.transports[c.transport]!.framesVisible = false;
+        }
+        return;
       case "ws-opened": {
         const c = this.conns.get(ev.conn);
         if (!c || c.kind === "http" || !c.session || c.transport < 0) return;
@@ -490,6 +515,7 @@ export class SessionModel {
       versionMismatch: false,
       tentativeNext: null,
       clientLeftAt: null,
+      lastNoopAt: null,
       usedByPage: new Set(),
       rejected: new Set(),
     });
@@ -581,7 +607,9 @@ export class SessionModel {
     if (s.state === "closed") return;
     const int = this.internals.get(s.key)!;
     // A transport that went away after the heartbeat deadline passed: that was the ping timeout.
-    if ((kind === "transport-close" || kind === "superseded") && this.heartbeatOverdue(s, ts)) {
+    // (Superseded sessions only when their heartbeats were visible at all: a HAR without
+    // WebSocket messages shows none, which is not a timeout.)
+    if ((kind === "transport-close" || (kind === "superseded" && s.heartbeat.count > 0)) && this.heartbeatOverdue(s, ts)) {
       this.checkHeartbeat(s, ts, true);
       kind = "ping-timeout";
       detail = `${detail ?? ""}${detail ? "; " : ""}the heartbeat deadline had passed`;
@@ -896,6 +924,7 @@ export class SessionModel {
       probedAt: null,
       upgradedAt: null,
       requests: 0,
+      framesVisible: true,
       framesIn: 0,
       framesOut: 0,
       bytesIn: 0,
@@ -1178,6 +1207,7 @@ export class SessionModel {
       }
       case "noop":
         s.noops++;
+        int.lastNoopAt = ts;
         return;
       case "close":
         return this.closeSession(s, "close-packet", dir === "out" ? "client" : "server", "close packet", ts, [seq]);

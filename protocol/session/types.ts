@@ -28,6 +28,8 @@ export interface TransportRecord {
   upgradedAt: number | null;
   /** HTTP exchanges (polling) or connections (websocket) carried by this record. */
   requests: number;
+  /** False when the capture could not see this transport's frames (Firefox HAR WebSockets). */
+  framesVisible: boolean;
   framesIn: number;
   framesOut: number;
   bytesIn: number;

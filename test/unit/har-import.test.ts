@@ -53,10 +53,18 @@ test("Firefox-like HAR: WebSocket entry without messages (counted), polling only
   const r = ok(importHar(har));
   assert.equal(r.websocketsWithoutMessages, 1);
   assert.equal(r.events.filter((e) => e.type === "ws-frame").length, 0);
+  const ws = r.events.find((e) => e.type === "ws-open");
+  assert.equal(ws && ws.type === "ws-open" && ws.framesUnavailable, true);
   const m = new SessionModel();
   m.applyAll(r.events);
   m.finish();
-  assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "connected");
+  const s = m.sessions[0]!;
+  assert.equal(s.namespaces.get("/")!.state, "connected");
+  // no frames is not a failed probe: the noop that released the poll shows the upgrade went on
+  assert.deepEqual(m.diagnostics, []);
+  assert.equal(s.upgraded, true);
+  assert.equal(s.transports[1]!.framesVisible, false);
+  assert.deepEqual(m.toReport().connections[0]!.transports, ["polling", "websocket"]);
 });
 
 test("failed requests (status 0) become http-error; lossy binary postData is marked unavailable; base64 postData honoured", () => {

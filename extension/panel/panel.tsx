@@ -132,7 +132,7 @@ class Boundary extends Component<{ name: string; children?: ComponentChildren },
   override render() {
     if (this.state.error !== null) {
       return (
-        <div class="error" role="alert">
+        <div class="boundary-error" role="alert">
           <span>{this.props.name} could not be shown: {this.state.error}</span>{" "}
           <button onClick={() => this.setState({ error: null })}>Retry</button>
         </div>
@@ -257,10 +257,14 @@ function Sessions() {
   );
 }
 
+/** One line about a capture event; the page controls every field, so nothing is assumed. */
 function preview(e: CaptureEvent): string {
-  const d = "data" in e ? e.data : "body" in e ? e.body : undefined;
-  const s = d ? ("text" in d ? d.text : `(binary, base64) ${d.base64}`) : "url" in e ? e.url : "";
-  return typeof s === "string" ? (s.length > PREVIEW ? s.slice(0, PREVIEW) + "…" : s) : "";
+  const r = e as unknown as Record<string, unknown>;
+  const d = (typeof r.data === "object" && r.data !== null ? r.data : typeof r.body === "object" && r.body !== null ? r.body : null) as Record<string, unknown> | null;
+  const s = d
+    ? typeof d.text === "string" ? d.text : typeof d.base64 === "string" ? `(binary, base64) ${d.base64}` : ""
+    : typeof r.url === "string" ? r.url : "";
+  return s.length > PREVIEW ? s.slice(0, PREVIEW) + "…" : s;
 }
 
 function Events() {

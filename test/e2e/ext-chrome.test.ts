@@ -189,6 +189,56 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     await page.close();
   });
 
+  test("hostile data from the page: escaped, and the panel never goes blank", async () => {
+    const page = await openDemo("4");
+    await run(page, "events", "acks");
+    // A page can dispatch the hook's event itself: markup, wrong types, nonsense frames.
+    await page.evaluate(() => {
+      const evil = "<img src=x onerror=window.top.__pwned=1><script>window.top.__pwned=2</script>";
+      const ts = Date.now();
+      const batch = [
+        { v: 1, type: "ws-open", ts, conn: "evil.1", url: `ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket&x=${evil}` },
+        { v: 1, type: "ws-opened", ts, conn: "evil.1" },
+        { v: 1, type: "ws-frame", ts, conn: "evil.1", dir: "in", data: { text: `0{"sid":"${evil}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}` } },
+        { v: 1, type: "ws-frame", ts, conn: "evil.1", dir: "in", data: { text: `40{"sid":"x"}` } },
+        { v: 1, type: "ws-frame", ts, conn: "evil.1", dir: "in", data: { text: `42["${evil}",{"__proto__":{"polluted":1}}]` } },
+        { v: 1, type: "ws-frame", ts, conn: "evil.1", dir: "in", data: null },
+        { v: 1, type: "ws-frame", ts, conn: "evil.1", dir: "in", data: { base64: "!!!not base64!!!" } },
+        { v: 1, type: "ws-frame", ts, conn: "evil.1", dir: "sideways", data: { text: "4" } },
+        { v: 1, type: "http-response", ts, conn: 42, status: "x" },
+        { type: "no-such-type", conn: "evil.2" },
+        "just a string",
+      ];
+      window.dispatchEvent(new CustomEvent("__socket_scope_capture__", { detail: JSON.stringify(batch) }));
+      window.dispatchEvent(new CustomEvent("__socket_scope_capture__", { detail: "{not json" }));
+      window.dispatchEvent(new CustomEvent("__socket_scope_capture__", { detail: { not: "a string" } }));
+    });
+    const panel = await chrome.openPanel(page);
+    await panel.waitFor((s) => s.status === "connected" && (s.report as ModelReport).connections.some((c) => c.namespaces.some((n) => n.events.some((e) => e.name.startsWith("<img")))));
+    await new Promise((r) => setTimeout(r, 600)); // a render or two after the data arrived
+    const dom = await panel.evaluate<{ imgs: number; scripts: number; pwned: unknown; text: string; toolbar: boolean; sessions: number; failed: string[] }>(`({
+      imgs: document.querySelectorAll("#root img").length,
+      scripts: document.querySelectorAll("#root script").length,
+      pwned: window.__pwned,
+      text: document.getElementById("root").textContent,
+      toolbar: !!document.querySelector(".toolbar"),
+      sessions: document.querySelectorAll("section.session").length,
+      failed: [...document.querySelectorAll(".boundary-error")].map((e) => e.textContent),
+    })`);
+    assert.deepEqual(dom.failed, [], "no view had to fall back to its error boundary");
+    assert.equal(dom.imgs, 0, "no element was created from page data");
+    assert.equal(dom.scripts, 0);
+    assert.equal(dom.pwned, undefined);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+    assert.ok(dom.toolbar, "the toolbar is still there");
+    assert.ok(dom.sessions >= 2, "the real session and the hostile one are both shown");
+    assert.ok(dom.text.includes("<img src=x onerror=window.top.__pwned=1>"), "the markup is shown as text");
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assertModel("4", (await panel.snapshot()).report as ModelReport);
+    await panel.close();
+    await page.close();
+  });
+
   test("iframes: traffic is attributed to its frame", async () => {
     const outer: Server = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html" });

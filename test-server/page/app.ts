@@ -275,6 +275,9 @@ function start(make: (parser: "default" | "msgpack") => ClientLine): void {
     scenarioBar.append(b);
   }
 
+  const autorun = new URLSearchParams(location.search).get("run");
+  if (autorun) void ready.then(() => run(autorun)).catch((e: unknown) => log(String(e)));
+
   window.demo = {
     ready,
     scenarios: names,

@@ -203,6 +203,12 @@ describe("demo pages in Chromium", () => {
     assert.deepEqual(await page.evaluate(() => window.demo.scenarios.includes("recovery")), true);
   });
 
+  test("?run= runs a scenario once connected", async () => {
+    await page.goto(`${demo.pageUrl({ line: "3" })}&run=events`);
+    await page.waitForFunction(() => "demo" in window && window.demo.results.events !== undefined, null, { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.demo.results.events!.ok), true);
+  });
+
   test("unknown scenario is rejected by run()", async () => {
     const err = await page.evaluate(() => window.demo.run("no-such-thing").then(() => "resolved", (e: Error) => e.message));
     assert.match(err, /unknown scenario "no-such-thing"/);

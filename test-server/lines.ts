@@ -158,7 +158,6 @@ type Sock09 = { id: string; on(ev: string, fn: Fn): void; emit(ev: string, ...a:
 function mainHandlers(ctx: Ctx, api: Api, extra: { recovery?: (id: string) => void }): void {
   const s = api.socket;
   let chatRoom = "";
-  const buffered = new Map<string, unknown[]>();
   let flood: ReturnType<typeof setInterval> | undefined;
   const stopFlood = () => { if (flood) { clearInterval(flood); ctx.timers.delete(flood); flood = undefined; } };
 
@@ -195,12 +194,15 @@ function mainHandlers(ctx: Ctx, api: Api, extra: { recovery?: (id: string) => vo
   });
   s.on("kick-me", () => later(ctx, 20, () => api.kick()));
   s.on("drop-me", () => later(ctx, 20, () => api.drop()));
+  // Kept per line server (not per socket): the tally is asked for after a reconnection.
   s.on("buffered", (key: unknown, i: unknown) => {
+    const store = globalBuffered(ctx);
     const k = str(key, 40);
-    const list = buffered.get(k) ?? [];
-    list.push(i);
-    buffered.set(k, list);
-    globalBuffered(ctx).set(k, list);
+    const list = store.get(k) ?? [];
+    if (list.length < 1000) list.push(i);
+    store.delete(k);
+    store.set(k, list);
+    if (store.size > 200) store.delete(store.keys().next().value as string);
   });
   s.on("tally", (key: unknown, cb: unknown) => { if (isFn(cb)) cb(globalBuffered(ctx).get(str(key, 40)) ?? []); });
   s.on("flood", (o: unknown, cb: unknown) => {

@@ -81,7 +81,10 @@ export async function launchChrome(ext: string, { headless = true } = {}): Promi
     new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
       const id = next++;
       waiting.set(`${sessionId}:${id}`, resolve);
-      void bs.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) });
+      bs.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) }).catch((e: unknown) => {
+        waiting.delete(`${sessionId}:${id}`);
+        resolve({ error: { message: e instanceof Error ? e.message : String(e) } });
+      });
     });
   const evaluateIn = async <T>(sessionId: string, expression: string): Promise<T> => {
     const r = (await send(sessionId, "Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true })) as {

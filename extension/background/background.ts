@@ -137,10 +137,15 @@ function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
       if (!set) panels.set(m.tabId, (set = new Set()));
       set.add(port);
       const t = tab(m.tabId);
-      const { start, events, missed } = eventsSince(t, typeof m.since === "number" ? m.since : 0);
-      port.postMessage({ kind: "events", tabId: m.tabId, start, events, dropped: t.meta.dropped, missed } satisfies EventsMsg);
+      const { segments, missed } = eventsSince(t, typeof m.since === "number" ? m.since : 0);
+      if (!segments.length) segments.push({ start: t.meta.next, events: [] });
+      segments.forEach((seg, i) => {
+        const msg: EventsMsg = { kind: "events", tabId: m.tabId, start: seg.start, events: seg.events, dropped: t.meta.dropped };
+        if (i === 0) msg.missed = missed;
+        port.postMessage(msg);
+      });
     } else if (m.kind === "list-tabs") {
-      const list: TabsMsg["tabs"] = [...tabs.values()].map((t) => ({ tabId: t.meta.tabId, url: t.meta.url, events: t.meta.next - t.meta.first }));
+      const list: TabsMsg["tabs"] = [...tabs.values()].map((t) => ({ tabId: t.meta.tabId, url: t.meta.url, events: t.chunks.reduce((n, c) => n + c.events.length, 0) }));
       port.postMessage({ kind: "tabs", tabs: list } satisfies TabsMsg);
     } else if (m.kind === "clear" && typeof m.tabId === "number") {
       const t = tabs.get(m.tabId);

@@ -1,10 +1,17 @@
 // Per-tab bounded backlog, pure data (no browser APIs) so its rules are easy to follow and test.
 // Events are numbered per tab (`next` only grows), stored in chunks (one per relayed batch),
-// evicted oldest-chunk-first when the tab exceeds its cap, and reset by a top-frame navigation.
+// evicted oldest-first (after the page's pinned first chunks) when the tab exceeds its cap, and
+// reset by a top-frame navigation.
 import type { CaptureEvent } from "../../protocol/capture.ts";
 
 export const MAX_EVENTS_PER_TAB = 20_000;
 export const MAX_BYTES_PER_TAB = 3 * 1024 * 1024;
+/**
+ * The first batches of a page are never evicted (up to this many events): they hold the page
+ * event, the handshakes and the namespace connects, without which nothing later can be decoded.
+ * The cap drops from the middle: the panel sees how the page began and what happens now.
+ */
+export const PINNED_EVENTS = 500;
 /** How many document ids a tab remembers for duplicate detection. */
 const MAX_DOCS = 64;
 
@@ -99,10 +106,23 @@ export function appendBatch(
   tab.chunks.push(chunk);
   m.bytes += bytes;
   const evicted: Chunk[] = [];
-  while (tab.chunks.length > 1 && (m.bytes > MAX_BYTES_PER_TAB || m.next - tab.chunks[0]!.start > MAX_EVENTS_PER_TAB)) {
-    const old = tab.chunks.shift()!;
+  let held = 0;
+  for (const c of tab.chunks) held += c.events.length;
+  // pinned: the page's first chunks (started within PINNED_EVENTS of the page start, kept small)
+  let pinned = 0;
+  let pinnedBytes = 0;
+  while (pinned < tab.chunks.length - 1) {
+    const c = tab.chunks[pinned]!;
+    if (c.start - m.pageStart >= PINNED_EVENTS || c.start + c.events.length - m.pageStart > PINNED_EVENTS * 2) break;
+    if (pinnedBytes + c.bytes > MAX_BYTES_PER_TAB / 8) break;
+    pinnedBytes += c.bytes;
+    pinned++;
+  }
+  while (tab.chunks.length > pinned + 1 && (m.bytes > MAX_BYTES_PER_TAB || held > MAX_EVENTS_PER_TAB)) {
+    const old = tab.chunks.splice(pinned, 1)[0]!;
     evicted.push(old);
     m.bytes -= old.bytes;
+    held -= old.events.length;
     m.dropped += old.events.length;
   }
   m.first = tab.chunks.length ? tab.chunks[0]!.start : m.next;
@@ -110,19 +130,32 @@ export function appendBatch(
   return { kind: "appended", chunk, evicted, reset };
 }
 
+/** A run of consecutive events: `events[i]` has index `start + i`. */
+export interface Segment {
+  start: number;
+  events: CaptureEvent[];
+}
+
 /**
- * Events with index ≥ since, and how many of the current page's events the caller asked for
- * that the cap has evicted (events of earlier pages are not "missed": navigation cleared them).
+ * The held events with index ≥ since, as runs of consecutive indexes (the cap leaves a gap
+ * after the pinned head), and how many of the current page's events from `since` on are gone
+ * (events of earlier pages are not "missed": navigation cleared them).
  */
-export function eventsSince(tab: TabLog, since: number): { start: number; events: CaptureEvent[]; missed: number } {
-  const from = Math.max(since, tab.meta.first);
-  const events: CaptureEvent[] = [];
+export function eventsSince(tab: TabLog, since: number): { segments: Segment[]; missed: number } {
+  const from = Math.max(since, tab.meta.pageStart ?? 0);
+  const segments: Segment[] = [];
+  let count = 0;
   for (const c of tab.chunks) {
     const end = c.start + c.events.length;
     if (end <= from) continue;
-    events.push(...(from > c.start ? c.events.slice(from - c.start) : c.events));
+    const part = from > c.start ? c.events.slice(from - c.start) : c.events;
+    const start = end - part.length;
+    const last = segments[segments.length - 1];
+    if (last && last.start + last.events.length === start) last.events = last.events.concat(part);
+    else segments.push({ start, events: part.slice() });
+    count += part.length;
   }
-  return { start: from, events, missed: Math.max(0, tab.meta.first - Math.max(since, tab.meta.pageStart ?? 0)) };
+  return { segments, missed: Math.max(0, tab.meta.next - from - count) };
 }
 
 /** Empties the tab's backlog (the panel's Clear); numbering continues. */

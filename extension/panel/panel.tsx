@@ -151,8 +151,10 @@ function Toolbar() {
         Preserve log
       </label>
       <span class="stat" data-testid="received">{received.value} events</span>
-      {dropped.value + missed.value > 0 && (
-        <span class="stat warn" data-testid="dropped">{dropped.value + missed.value} dropped (backlog cap)</span>
+      {missed.value > 0 && (
+        <span class="stat warn" data-testid="dropped" title="The tab's backlog is capped: the page's first events and the newest are kept, the middle is dropped.">
+          {missed.value} dropped (backlog cap)
+        </span>
       )}
       <span class={`status ${status.value}`}>{status.value === "connected" ? `tab ${tabId.value}` : status.value}</span>
     </div>
@@ -312,7 +314,7 @@ declare global {
   }
 }
 window.__socketScopePanel = {
-  snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value + pendingReceived, dropped: dropped.value + missed.value, report: model.report() }),
+  snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value + pendingReceived, dropped: missed.value, report: model.report() }),
   preserveLog: setPreserve,
   events: () => rows.value.concat(pendingRows),
 };

@@ -4,7 +4,16 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, appendBatch, clearTab, eventsSince, newTab } from "../../extension/background/backlog.ts";
+import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, type TabLog } from "../../extension/background/backlog.ts";
+
+/** All held events with their indexes, checking that each segment is consecutive. */
+function held(t: TabLog, since = 0): { idx: number[]; events: CaptureEvent[]; missed: number; segments: number } {
+  const r = eventsSince(t, since);
+  const idx: number[] = [];
+  const events: CaptureEvent[] = [];
+  for (const s of r.segments) s.events.forEach((e, i) => { idx.push(s.start + i); events.push(e); });
+  return { idx, events, missed: r.missed, segments: r.segments.length };
+}
 
 const page = (url: string): CaptureEvent => ({ v: 1, type: "page", ts: 1, conn: "p", url });
 const frame = (i: number, text = `42["n",${i}]`): CaptureEvent => ({ v: 1, type: "ws-frame", ts: 1, conn: "c", dir: "in", data: { text } });
@@ -14,12 +23,12 @@ describe("tab backlog", () => {
     const t = newTab(7);
     appendBatch(t, "d1", 1, 0, [page("http://a/"), frame(1)]);
     appendBatch(t, "d1", 2, 0, [frame(2), frame(3)]);
-    const all = eventsSince(t, 0);
-    assert.equal(all.start, 0);
-    assert.equal(all.events.length, 4);
+    const all = held(t);
+    assert.deepEqual(all.idx, [0, 1, 2, 3]);
+    assert.equal(all.segments, 1);
     assert.ok(all.events.every((e) => e.frameId === 0));
-    const tail = eventsSince(t, 3);
-    assert.equal(tail.start, 3);
+    const tail = held(t, 3);
+    assert.deepEqual(tail.idx, [3]);
     assert.deepEqual(tail.events.map((e) => (e.type === "ws-frame" && "text" in e.data ? e.data.text : e.type)), ['42["n",3]']);
     assert.equal(tail.missed, 0);
   });
@@ -34,45 +43,49 @@ describe("tab backlog", () => {
     assert.ok(nav.kind === "appended" && nav.reset !== null && nav.reset.length === 2, "the old page's chunks are cleared");
     assert.equal(appendBatch(t, "d1", 2, 0, [frame(9)]).kind, "stale");
     assert.equal(appendBatch(t, "sub", 2, 3, [frame(9)]).kind, "stale");
-    const now = eventsSince(t, 0);
+    const now = held(t);
     assert.equal(now.events.length, 1);
     assert.equal(now.missed, 0, "events cleared by a navigation are not reported as missed");
     assert.equal(t.meta.url, "http://b/");
-    assert.equal(now.start, 3, "indexes keep counting across pages");
+    assert.deepEqual(now.idx, [3], "indexes keep counting across pages");
   });
 
-  test("over the event cap the oldest chunks go, counted as dropped", () => {
+  test("over the event cap the middle goes: the page's start and the newest events stay", () => {
     const t = newTab(2);
-    appendBatch(t, "d", 1, 0, [page("http://a/")]);
+    appendBatch(t, "d", 1, 0, [page("http://a/"), frame(-1, '0{"sid":"x"}')]);
     const per = 1000;
     const batches = Math.ceil(MAX_EVENTS_PER_TAB / per) + 3;
     for (let b = 0; b < batches; b++) appendBatch(t, "d", b + 2, 0, Array.from({ length: per }, (_, i) => frame(b * per + i, "3")));
-    const total = 1 + batches * per;
-    const held = eventsSince(t, 0);
-    assert.ok(held.events.length <= MAX_EVENTS_PER_TAB);
-    assert.equal(held.events.length + t.meta.dropped, total, "held + dropped = everything the page sent");
-    assert.equal(held.missed, t.meta.dropped, "a panel asking from the start learns how many it missed");
-    assert.equal(held.start, total - held.events.length);
+    const total = 2 + batches * per;
+    const h = held(t);
+    assert.ok(h.events.length <= MAX_EVENTS_PER_TAB);
+    assert.equal(h.events.length + t.meta.dropped, total, "held + dropped = everything the page sent");
+    assert.equal(h.missed, t.meta.dropped, "a panel asking from the start learns how many it missed");
+    assert.deepEqual(h.idx.slice(0, 2), [0, 1], "the page event and the handshake are pinned");
+    assert.equal(h.events[0]!.type, "page");
+    assert.equal(h.idx[h.idx.length - 1], total - 1, "the newest event is held");
+    assert.equal(h.segments, 2, "one gap, after the pinned head");
+    assert.ok(h.idx[2]! > PINNED_EVENTS, "the gap is in the middle");
   });
 
-  test("over the byte cap the oldest chunks go", () => {
+  test("over the byte cap chunks go too (the pinned head is bounded in bytes)", () => {
     const t = newTab(3);
     const big = "x".repeat(64 * 1024);
     const n = Math.ceil(MAX_BYTES_PER_TAB / big.length) + 4;
     for (let i = 0; i < n; i++) appendBatch(t, "d", i + 1, 0, [frame(i, big)]);
     assert.ok(t.meta.bytes <= MAX_BYTES_PER_TAB);
     assert.ok(t.meta.dropped >= 4);
-    assert.equal(eventsSince(t, 0).events.length + t.meta.dropped, n);
+    assert.equal(held(t).events.length + t.meta.dropped, n);
   });
 
   test("clear empties the tab but keeps numbering", () => {
     const t = newTab(4);
     appendBatch(t, "d", 1, 0, [page("http://a/"), frame(1)]);
     clearTab(t);
-    assert.equal(eventsSince(t, 0).events.length, 0);
+    assert.equal(held(t).events.length, 0);
     appendBatch(t, "d", 2, 0, [frame(2)]);
-    const r = eventsSince(t, 0);
-    assert.equal(r.start, 2);
+    const r = held(t);
+    assert.deepEqual(r.idx, [2]);
     assert.equal(r.missed, 0);
   });
 });

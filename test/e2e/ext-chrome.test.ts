@@ -129,6 +129,36 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     await page.close();
   });
 
+  test("backlog cap: DevTools opened after a flood shows how the page began, the newest events, and the dropped count", async () => {
+    const COUNT = 26000;
+    const page = await chrome.ctx.newPage();
+    await page.goto(demo.pageUrl({ line: "4", transport: "websocket" }));
+    await page.evaluate(() => window.demo.ready);
+    const r = await page.evaluate((count) => window.demo.run("flood", { rate: 20000, count, size: 16, ms: 20000 }), COUNT);
+    assert.ok(r.ok, `flood: ${JSON.stringify(r.details).slice(0, 300)}`);
+    const sent = (await recorded(page)).length;
+    assert.ok(sent > COUNT, "every flood message was captured by the hook");
+    const panel = await chrome.openPanel(page);
+    const snap = await panel.waitFor((s) => s.dropped > 0 && s.received + s.dropped >= sent, 20_000);
+    assert.ok(snap.received <= 20_000, `at most the cap is held (${snap.received})`);
+    // the handshake was kept (pinned head), so the session still decodes; the middle is gone
+    const report = snap.report as ModelReport;
+    const main = report.connections.find((c) => c.namespaces.some((n) => n.events.some((e) => e.name === "flood")));
+    assert.ok(main, "the flooded session is decoded");
+    assert.equal(main.engineio, 4);
+    assert.equal(main.namespaces.find((n) => n.nsp === "/")?.state, "connected", "the namespace connect was kept");
+    const seqs = main.namespaces.find((n) => n.nsp === "/")!.events.filter((e) => e.name === "flood" && e.dir === "in").map((e) => e.args[0] as number);
+    assert.equal(seqs[seqs.length - 1], COUNT - 1, "the newest flood message is there");
+    assert.ok(seqs.length < COUNT, "flood messages were dropped");
+    const gaps = seqs.slice(1).filter((x, i) => x !== seqs[i]! + 1);
+    // the pinned head may or may not reach into the flood: one gap, or a tail starting after 0
+    assert.ok(gaps.length === 1 || (gaps.length === 0 && seqs[0]! > 0), `kept: the page's start, then the newest events, in order (gaps ${gaps.length}, first ${seqs[0]})`);
+    const shown = await panel.evaluate<string>(`document.querySelector('[data-testid="dropped"]')?.textContent ?? ""`);
+    assert.match(shown, new RegExp(`^${snap.dropped} dropped`), "the dropped count is on screen");
+    await panel.close();
+    await page.close();
+  });
+
   test("two tabs: each panel sees only its own tab", async () => {
     const a = await openDemo("4");
     const b = await openDemo("2");

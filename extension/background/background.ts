@@ -117,7 +117,7 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
     const t = tab(tabId);
     const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, parseChunks(m.chunks, frameUrl), Number(m.dropped) || 0);
     if (r.kind === "appended") {
-      await persist(t, [r.chunk], [...(r.reset ?? []), ...r.evicted]);
+      await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
       broadcast(tabId, { kind: "events", tabId, start: r.chunk.start, events: r.chunk.events, dropped: t.meta.dropped });
     }
     try {

@@ -63,6 +63,8 @@ export type AppendResult =
       chunk: Chunk;
       /** Chunks evicted (their storage keys must go). */
       evicted: Chunk[];
+      /** Chunks cut down to their pinned head part (stored again under the same key). */
+      rewritten: Chunk[];
       /** A top-frame navigation cleared the previous page's chunks first. */
       reset: Chunk[] | null;
     };
@@ -106,28 +108,48 @@ export function appendBatch(
   tab.chunks.push(chunk);
   m.bytes += bytes;
   const evicted: Chunk[] = [];
+  const rewritten: Chunk[] = [];
   let held = 0;
   for (const c of tab.chunks) held += c.events.length;
-  // pinned: the page's first chunks (started within PINNED_EVENTS of the page start, kept small)
-  let pinned = 0;
+  // The head (the page's first PINNED_EVENTS events, within a byte budget) is never evicted; a
+  // chunk straddling its end is cut down to its head part. The newest chunk always stays.
+  const headEnd = m.pageStart + PINNED_EVENTS;
+  const headBudget = MAX_BYTES_PER_TAB / 8;
   let pinnedBytes = 0;
-  while (pinned < tab.chunks.length - 1) {
-    const c = tab.chunks[pinned]!;
-    if (c.start - m.pageStart >= PINNED_EVENTS || c.start + c.events.length - m.pageStart > PINNED_EVENTS * 2) break;
-    if (pinnedBytes + c.bytes > MAX_BYTES_PER_TAB / 8) break;
-    pinnedBytes += c.bytes;
-    pinned++;
-  }
-  while (tab.chunks.length > pinned + 1 && (m.bytes > MAX_BYTES_PER_TAB || held > MAX_EVENTS_PER_TAB)) {
-    const old = tab.chunks.splice(pinned, 1)[0]!;
-    evicted.push(old);
-    m.bytes -= old.bytes;
-    held -= old.events.length;
-    m.dropped += old.events.length;
+  let i = 0;
+  while (i < tab.chunks.length - 1 && (m.bytes > MAX_BYTES_PER_TAB || held > MAX_EVENTS_PER_TAB)) {
+    const c = tab.chunks[i]!;
+    const inHead = Math.max(0, Math.min(c.events.length, headEnd - c.start));
+    if (inHead === c.events.length && pinnedBytes + c.bytes <= headBudget) {
+      pinnedBytes += c.bytes;
+      i++;
+      continue;
+    }
+    if (inHead > 0) {
+      const keep = c.events.slice(0, inHead);
+      const kb = JSON.stringify(keep).length;
+      if (pinnedBytes + kb <= headBudget) {
+        const gone = c.events.length - inHead;
+        c.events = keep;
+        m.bytes -= c.bytes - kb;
+        c.bytes = kb;
+        held -= gone;
+        m.dropped += gone;
+        rewritten.push(c);
+        pinnedBytes += kb;
+        i++;
+        continue;
+      }
+    }
+    tab.chunks.splice(i, 1);
+    evicted.push(c);
+    m.bytes -= c.bytes;
+    held -= c.events.length;
+    m.dropped += c.events.length;
   }
   m.first = tab.chunks.length ? tab.chunks[0]!.start : m.next;
   m.chunks = tab.chunks.map((c) => c.start);
-  return { kind: "appended", chunk, evicted, reset };
+  return { kind: "appended", chunk, evicted, rewritten, reset };
 }
 
 /** A run of consecutive events: `events[i]` has index `start + i`. */

@@ -65,7 +65,9 @@ describe("tab backlog", () => {
     assert.equal(h.events[0]!.type, "page");
     assert.equal(h.idx[h.idx.length - 1], total - 1, "the newest event is held");
     assert.equal(h.segments, 2, "one gap, after the pinned head");
-    assert.ok(h.idx[2]! > PINNED_EVENTS, "the gap is in the middle");
+    assert.deepEqual(h.idx.slice(0, PINNED_EVENTS), Array.from({ length: PINNED_EVENTS }, (_, i) => i),
+      "the page's first PINNED_EVENTS events are all kept, even from a batch that ran past them");
+    assert.ok(h.idx[PINNED_EVENTS]! > PINNED_EVENTS, "the gap is in the middle");
   });
 
   test("over the byte cap chunks go too (the pinned head is bounded in bytes)", () => {

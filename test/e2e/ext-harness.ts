@@ -26,7 +26,8 @@ export async function buildForTest(pkg = false): Promise<{ chrome: string; firef
   const { buildExtension } = await import("../../scripts/build.ts");
   const root = mkdtempSync(join(tmpdir(), "socket-scope-dist-"));
   process.on("exit", () => rmSync(root, { recursive: true, force: true }));
-  return { ...(await buildExtension({ quiet: true, outDir: root, pkg })), root };
+  // with pkg: exactly what `npm run package` ships (minified, zipped)
+  return { ...(await buildExtension({ quiet: true, outDir: root, pkg, minify: pkg })), root };
 }
 
 export interface Panel {

@@ -91,7 +91,10 @@ export class SioDecoder {
 
   private decodeDefault(text: string): SioDecoded | null {
     const p = decodeSioString(this.rev, text);
-    if (isDecodeError(p) || p.attachments === undefined) return p;
+    // Only BINARY_* packets (and rev-3 ACKs) carry an attachment count; test the type digit
+    // first so the common EVENT/ACK path does no property lookups on a polymorphic result.
+    const t = text.charCodeAt(0);
+    if ((t !== 53 && t !== 54 && t !== 51) || isDecodeError(p) || p.attachments === undefined) return p;
     if (p.attachments === 0) return this.complete(p, text, []);
     this.pending = { packet: p, header: text, need: p.attachments, buffers: [] };
     return null;

@@ -3,6 +3,8 @@
 // "what the protocol engine makes of it". Keep it small, serialisable (JSON-safe: binary is
 // base64, never a live object) and versioned: bump CAPTURE_VERSION on any breaking change.
 
+import { base64Decode, base64Encode } from "./engineio/base64.ts";
+
 export const CAPTURE_VERSION = 1 as const;
 
 /** A frame or body: UTF-8 text as a JS string, or binary as standard base64. */
@@ -111,58 +113,15 @@ export type CaptureEvent =
 
 export type CaptureEventType = CaptureEvent["type"];
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /** Standard base64 of bytes, without relying on Buffer or btoa (works in every context). */
 export function bytesToBase64(bytes: Uint8Array): string {
-  let out = "";
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + "==";
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + "=";
-  }
-  return out;
+  return base64Encode(bytes);
 }
-
-const B64_INDEX = (() => {
-  const t = new Int16Array(128).fill(-1);
-  for (let i = 0; i < 64; i++) t[B64.charCodeAt(i)] = i;
-  t["-".charCodeAt(0)] = 62; // base64url tolerated
-  t["_".charCodeAt(0)] = 63;
-  return t;
-})();
 
 /** Decodes standard or url-safe base64; returns null on an invalid character or length. */
 export function base64ToBytes(s: string): Uint8Array | null {
-  let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) === 61 /* = */) end--;
-  if (s.length - end > 2) return null;
-  const full = Math.floor((end * 6) / 8);
-  if (end % 4 === 1) return null;
-  const out = new Uint8Array(full);
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < end; i++) {
-    const c = s.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c]! : -1;
-    if (v < 0) return null;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
+  const r = base64Decode(s);
+  return typeof r === "number" ? null : r;
 }
 
 export function dataFromBytes(bytes: Uint8Array): CaptureData {

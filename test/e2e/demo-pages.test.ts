@@ -3,7 +3,7 @@
 // Expected values are written by hand here, not taken from the page code.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright";
@@ -214,7 +214,7 @@ describe("demo pages in Chromium", () => {
     assert.match(err, /unknown scenario "no-such-thing"/);
   });
 
-  test("the chat works through the UI and the page is captured to docs/demo.png", async () => {
+  test("the chat works through the UI and the page is captured (artifacts/demo.png; docs/demo.png with UPDATE_DOCS=1)", async () => {
     const url = demo.pageUrl({ line: "4" });
     await page.goto(`${url}&nick=ada`);
     await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
@@ -243,8 +243,16 @@ describe("demo pages in Chromium", () => {
     for (const n of ["events", "acks", "binary", "rooms"]) await page.evaluate((x) => window.demo.run(x), n);
     await page.waitForFunction(() => document.querySelectorAll(".ticker tbody tr").length >= 5, null, { timeout: 5000 });
     await page.waitForFunction(() => window.demo.transport() === "websocket", null, { timeout: 5000 });
-    mkdirSync(join(root, "docs"), { recursive: true });
-    await page.screenshot({ path: join(root, "docs", "demo.png") });
+    // Every run writes artifacts/demo.png; docs/demo.png (the README's picture) only when it is
+    // missing or UPDATE_DOCS=1, so a test run does not leave the work tree dirty.
+    const shot = await page.screenshot();
+    mkdirSync(join(root, "artifacts"), { recursive: true });
+    writeFileSync(join(root, "artifacts", "demo.png"), shot);
+    assert.ok(shot.length > 10_000, `the screenshot is an actual picture (${shot.length} bytes)`);
+    if (process.env.UPDATE_DOCS === "1" || !existsSync(join(root, "docs", "demo.png"))) {
+      mkdirSync(join(root, "docs"), { recursive: true });
+      writeFileSync(join(root, "docs", "demo.png"), shot);
+    }
     // Hostile text stays text (after the picture).
     await page.fill(".composer input", "<img src=x onerror=alert(1)>");
     await page.press(".composer input", "Enter");

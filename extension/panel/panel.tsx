@@ -161,10 +161,16 @@ function Toolbar() {
   );
 }
 
+/** Binary arguments read as their size, not as JSON's {"0":45,"1":38,…} of a typed array. */
+function binaryAsSize(_key: string, v: unknown): unknown {
+  if (v instanceof Uint8Array || v instanceof ArrayBuffer) return `‹binary ${v.byteLength} B›`;
+  return v;
+}
+
 function short(v: unknown, max = 160): string {
   let t: string;
   try {
-    t = JSON.stringify(v) ?? String(v);
+    t = JSON.stringify(v, binaryAsSize) ?? String(v);
   } catch {
     t = String(v);
   }

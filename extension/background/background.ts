@@ -27,7 +27,7 @@ const ready: Promise<void> = (async () => {
       const meta = v as TabMeta;
       const chunks: Chunk[] = [];
       for (const start of meta.chunks) {
-        const c = all[chunkKey(meta.tabId, start)] as Chunk | undefined;
+        const c = restoreChunk(all[chunkKey(meta.tabId, start)]);
         if (c) chunks.push(c);
       }
       tabs.set(meta.tabId, { meta, chunks });
@@ -36,6 +36,35 @@ const ready: Promise<void> = (async () => {
     console.warn("socket-scope: could not restore the backlog", e);
   }
 })();
+
+/** What `chunk:<tab>:<start>` holds: the events as one JSON string (see Chunk.json). */
+interface StoredChunk {
+  start: number;
+  bytes: number;
+  json: string;
+}
+
+function restoreChunk(v: unknown): Chunk | undefined {
+  if (!v || typeof v !== "object") return undefined;
+  const c = v as Partial<StoredChunk> & { events?: unknown };
+  if (typeof c.start !== "number") return undefined;
+  let events: unknown = c.events; // written by an earlier version: the objects themselves
+  if (typeof c.json === "string") {
+    try {
+      events = JSON.parse(c.json);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(events)) return undefined;
+  return { start: c.start, events: events as CaptureEvent[], bytes: typeof c.bytes === "number" ? c.bytes : JSON.stringify(events).length };
+}
+
+function storedChunk(c: Chunk): StoredChunk {
+  const json = c.json ?? JSON.stringify(c.events);
+  c.json = undefined; // only needed until it is stored
+  return { start: c.start, bytes: c.bytes, json };
+}
 
 // One queue for every mutation: storage writes land in the order the events were numbered.
 let queue: Promise<unknown> = ready;
@@ -54,7 +83,7 @@ function tab(tabId: number): TabLog {
 async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<void> {
   const id = t.meta.tabId;
   const set: Record<string, unknown> = { [tabKey(id)]: t.meta };
-  for (const c of added) set[chunkKey(id, c.start)] = c;
+  for (const c of added) set[chunkKey(id, c.start)] = storedChunk(c);
   try {
     if (removed.length) await store.remove(removed.map((c) => chunkKey(id, c.start)));
     await store.set(set);
@@ -89,7 +118,7 @@ function isCaptureEvent(x: unknown): x is CaptureEvent {
 }
 
 /** The hook's JSON chunks → capture events with their frame's URL; anything malformed is skipped. */
-function parseChunks(chunks: unknown[], frameUrl: string | undefined): CaptureEvent[] {
+function parseChunks(chunks: unknown[], frameId: number, frameUrl: string | undefined): CaptureEvent[] {
   const out: CaptureEvent[] = [];
   for (const c of chunks) {
     if (typeof c !== "string") continue;
@@ -102,7 +131,11 @@ function parseChunks(chunks: unknown[], frameUrl: string | undefined): CaptureEv
     if (!Array.isArray(list)) continue;
     for (const e of list) {
       if (!isCaptureEvent(e)) continue;
-      out.push(e.frameUrl === undefined && frameUrl !== undefined ? { ...e, frameUrl } : e);
+      // freshly parsed, so ours to stamp in place (appendBatch would copy it for the frame id)
+      const w = e as { frameUrl?: string; frameId?: number };
+      if (w.frameUrl === undefined && frameUrl !== undefined) w.frameUrl = frameUrl;
+      w.frameId = frameId;
+      out.push(e);
     }
   }
   return out;
@@ -115,7 +148,7 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
   const frameUrl = port.sender?.url;
   void serial(async () => {
     const t = tab(tabId);
-    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, parseChunks(m.chunks, frameUrl), Number(m.dropped) || 0);
+    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, parseChunks(m.chunks, frameId, frameUrl), Number(m.dropped) || 0);
     if (r.kind === "appended") {
       await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
       broadcast(tabId, { kind: "events", tabId, start: r.chunk.start, events: r.chunk.events, dropped: t.meta.dropped });

@@ -20,6 +20,12 @@ export interface Chunk {
   start: number;
   events: CaptureEvent[];
   bytes: number;
+  /**
+   * JSON of `events`, set when the chunk is created or cut down: the byte count needs it anyway,
+   * and the background stores this string (one cheap value) rather than the event objects, then
+   * drops it.
+   */
+  json?: string;
 }
 
 /** Everything about a tab except its chunks' events (what `tab:<id>` holds in storage). */
@@ -102,8 +108,9 @@ export function appendBatch(
   if (keys.length > MAX_DOCS) for (const k of keys.slice(0, keys.length - MAX_DOCS)) delete m.docs[k];
   m.dropped += relayDropped;
   const stamped = events.map((e) => (e.frameId === frameId ? e : { ...e, frameId }));
-  const bytes = JSON.stringify(stamped).length;
-  const chunk: Chunk = { start: m.next, events: stamped, bytes };
+  const json = JSON.stringify(stamped);
+  const bytes = json.length;
+  const chunk: Chunk = { start: m.next, events: stamped, bytes, json };
   m.next += stamped.length;
   tab.chunks.push(chunk);
   m.bytes += bytes;
@@ -127,10 +134,12 @@ export function appendBatch(
     }
     if (inHead > 0) {
       const keep = c.events.slice(0, inHead);
-      const kb = JSON.stringify(keep).length;
+      const kj = JSON.stringify(keep);
+      const kb = kj.length;
       if (pinnedBytes + kb <= headBudget) {
         const gone = c.events.length - inHead;
         c.events = keep;
+        c.json = kj;
         m.bytes -= c.bytes - kb;
         c.bytes = kb;
         held -= gone;

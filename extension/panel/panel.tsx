@@ -208,8 +208,8 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
       {shown.length > 0 && (
         <table class="sio-events">
           <tbody>
-            {shown.map((e) => (
-              <tr key={e.index} class={e.dir}>
+            {shown.map((e, i) => (
+              <tr key={i} class={e.dir}>
                 <td>{e.dir === "out" ? "↑" : "↓"}</td>
                 <td class="name">{e.name}</td>
                 <td class="args">{short(e.args)}</td>
@@ -264,8 +264,8 @@ function Sessions() {
         <section class="diagnostics">
           <h3>Diagnostics</h3>
           <ul>
-            {diags.slice(-200).map((d) => (
-              <li key={d.id} class={d.severity}>{d.severity}: {d.message}</li>
+            {diags.slice(-200).map((d, i) => (
+              <li key={i} class={d.severity}>{d.severity}: {d.message}</li>
             ))}
           </ul>
         </section>
@@ -287,8 +287,9 @@ function preview(e: CaptureEvent): string {
 function Events() {
   const all = rows.value;
   const list = all.length > SHOWN_ROWS ? all.slice(-SHOWN_ROWS) : all;
-  // keys follow the event, not its position, so appending does not re-render every row
-  const base = received.value - list.length;
+  // Rows are keyed by position (here, in Namespace and in Diagnostics): under load every row on
+  // screen is new at each render, and position keys let preact rewrite the texts of the rows it
+  // has instead of removing them all and building as many new ones (the panel's main cost).
   const t0 = all[0]?.ts ?? 0;
   return (
     <div class="events-view">
@@ -296,7 +297,7 @@ function Events() {
       <thead><tr><th>time</th><th>conn</th><th>event</th><th>data</th></tr></thead>
       <tbody>
         {list.map((e, i) => (
-          <tr key={base + i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
+          <tr key={i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
             <td>{typeof e.ts === "number" ? ((e.ts - t0) / 1000).toFixed(3) : ""}</td>
             <td>{String(e.conn)}</td>
             <td>{String(e.type)}{"dir" in e ? (e.dir === "out" ? " ↑" : " ↓") : ""}</td>

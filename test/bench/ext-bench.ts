@@ -1,5 +1,5 @@
 // What the whole extension costs a page: test/bench/hook-bench.ts's driver (WebSocket echo round
-// trips and Engine.IO-shaped polling requests per second, both sides running at the same time),
+// trips and Engine.IO-shaped polling requests per second, the two sides interleaved round by round),
 // with the built extension loaded AND its DevTools panel open and recording on one side, and the
 // same Chromium without the extension on the other.
 //   BENCH hook_ws_throughput_ratio=…   BENCH hook_polling_throughput_ratio=…

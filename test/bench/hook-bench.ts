@@ -1,6 +1,5 @@
 // What the page hook costs the page: the same page with and without the hook, in Chromium,
-// measured in rounds where both pages run at the same time (so a noisy shared machine moves
-// both sides alike):
+// measured in interleaved rounds (one side at a time, ABBA order):
 //   - small-message WebSocket echo round trips per second (one socket, sequential sends);
 //   - long-polling requests per second (sequential XHR POSTs to an Engine.IO-shaped URL,
 //     answered at once, as engine.io-client's polling transport does them).
@@ -98,12 +97,15 @@ export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {})
     for (let r = 0; r < rounds; r++) {
       for (const kind of ["ws", "polling"] as const) {
         const fn = kind === "ws" ? "wsRun" : "pollRun";
-        // both sides run during the same wall-clock window, so load from elsewhere on a
-        // shared machine hits them alike; each side's round trips are still sequential
+        // One side at a time, alternating which goes first (ABBA): run together, two browsers
+        // fought over the 2 cores and single rounds swung 3-5x with the scheduler's mood;
+        // alone, each side's window also carries its own background work (the extension's
+        // worker and panel) and nobody else's.
         const order: Side[] = r % 2 === 0 ? ["with", "without"] : ["without", "with"];
-        const counts = await Promise.all(order.map((side) =>
-          sides[side].page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [fn, ms] as const) as Promise<number>));
-        order.forEach((side, i) => rate[kind][side].push((counts[i]! * 1000) / ms));
+        for (const side of order) {
+          const count = (await sides[side].page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [fn, ms] as const)) as number;
+          rate[kind][side].push((count * 1000) / ms);
+        }
       }
     }
     if (process.env.HOOK_BENCH_VERBOSE) console.log(JSON.stringify(rate));

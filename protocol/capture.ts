@@ -128,7 +128,13 @@ export function dataFromBytes(bytes: Uint8Array): CaptureData {
   return { base64: bytesToBase64(bytes) };
 }
 
-/** Text stays a string; binary becomes bytes (null if the base64 is corrupt). */
-export function dataToValue(d: CaptureData): string | Uint8Array | null {
-  return "text" in d ? d.text : base64ToBytes(d.base64);
+/**
+ * Text stays a string; binary becomes bytes. Null when the data is missing, malformed (it can
+ * come from a page or a file) or its base64 is corrupt.
+ */
+export function dataToValue(d: CaptureData | null | undefined): string | Uint8Array | null {
+  if (typeof d !== "object" || d === null) return null;
+  if ("text" in d) return typeof d.text === "string" ? d.text : null;
+  if ("base64" in d && typeof d.base64 === "string") return base64ToBytes(d.base64);
+  return null;
 }

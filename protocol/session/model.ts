@@ -295,11 +295,18 @@ export class SessionModel {
   apply(ev: CaptureEvent): number {
     const seq = this.seq++;
     if (this.listeners.size > 0) this.changes = [];
+    // Events cross a trust boundary (page → extension, or a HAR from anywhere): anything that
+    // is not even an object with a type is reported, never dereferenced.
+    const ts = typeof ev === "object" && ev !== null && typeof ev.ts === "number" ? ev.ts : this.now;
     try {
-      if (typeof ev.ts === "number" && ev.ts > this.now) this.now = ev.ts;
-      this.dispatch(ev, seq);
+      if (typeof ev !== "object" || ev === null || typeof ev.type !== "string") {
+        this.diag("undecodable-frame", "error", "malformed capture event (not an object with a type)", ts, null, null, [seq]);
+      } else {
+        if (ts > this.now) this.now = ts;
+        this.dispatch(ev, seq);
+      }
     } catch (e) {
-      this.diag("undecodable-frame", "error", `internal error while reading this event: ${String(e)}`, ev.ts, null, null, [seq]);
+      this.diag("undecodable-frame", "error", `internal error while reading this event: ${String(e)}`, ts, null, null, [seq]);
     }
     this.emit();
     return seq;
@@ -978,7 +985,8 @@ export class SessionModel {
     if (!c || c.kind === "http") return;
     const value = dataToValue(data);
     if (value === null) {
-      this.diag("undecodable-frame", "error", "frame data is not valid base64", ts, c.session, null, [seq]);
+      const why = typeof (data as { base64?: unknown } | null)?.base64 === "string" ? "frame data is not valid base64" : "frame data is missing or malformed";
+      this.diag("undecodable-frame", "error", why, ts, c.session, null, [seq]);
       return;
     }
     if (c.kind === "wt") return this.onWtChunk(c, dir, value, ts, seq);

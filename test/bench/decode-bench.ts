@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { measure, type Contender } from "./harness.ts";
+import { rng } from "../fuzz/generate.ts"; // the same seeded PRNG: every run decodes the same corpus
 
 // Our decoders are measured as they ship: bundled by esbuild into one ES module, the way the
 // panel gets them. (Run straight from the .ts sources under the tsx loader, every call across
@@ -38,18 +39,6 @@ const eiop5 = require("eiop5");
 const eiop2 = require("eiop2");
 const siop4 = require("siop4");
 const siop3 = require("siop3");
-
-/** Deterministic PRNG so every run decodes the same corpus. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["hello", "héllo", "wörld", "chat", "ticker", "price", "🎉", "naïve", "東京", "ok"];
 

@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright";
 import { startDemo, type Demo } from "../../test-server/index.ts";
+import { SAMPLE_ARGS } from "../fixtures/scenario-checks.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -31,13 +32,6 @@ function expectedScenarios(c: Conf): string[] {
   return s.sort();
 }
 
-const SAMPLE_ARGS = [
-  { id: 7, nested: { list: [1, 2.5, null, true, "x"], empty: {} } },
-  "héllo wörld — ñ, 中文, русский, עברית",
-  "emoji 🎉🚀👍🏽 🏳️‍🌈 and a surrogate pair 𝄞",
-  42,
-  null,
-];
 // The bytes the binary scenario sends: i * 7 mod 256 for 300 bytes; their sum mod 65536.
 let BIN_SUM = 0;
 for (let i = 0; i < 300; i++) BIN_SUM = (BIN_SUM + ((i * 7) % 256)) % 65536;

@@ -115,8 +115,10 @@ export async function launchChrome(ext: string, { headless = true } = {}): Promi
       const { targetId: devtoolsId } = (await bs.send("Target.openDevTools", { targetId: targetInfo.targetId })) as { targetId: string };
       const { sessionId: dt } = (await bs.send("Target.attachToTarget", { targetId: devtoolsId, flatten: false })) as { sessionId: string };
       for (let i = 0; i < 200; i++) {
-        const state = await evaluateIn<string>(dt, "document.readyState").catch(() => "");
-        if (state === "complete") break;
+        // the DevTools target starts as about:blank (readyState "complete" too, but no DevTools
+        // modules to import from): wait for the devtools:// document itself
+        const state = await evaluateIn<string>(dt, "location.protocol + document.readyState").catch(() => "");
+        if (state === "devtools:complete") break;
         await sleep(50);
       }
       await evaluateIn(dt, `(async () => {

@@ -150,8 +150,9 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
     const t = tab(tabId);
     const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, parseChunks(m.chunks, frameId, frameUrl), Number(m.dropped) || 0);
     if (r.kind === "appended") {
+      const json = r.chunk.json ?? JSON.stringify(r.chunk.events); // persist() lets go of chunk.json
       await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
-      broadcast(tabId, { kind: "events", tabId, start: r.chunk.start, events: r.chunk.events, dropped: t.meta.dropped });
+      broadcast(tabId, { kind: "events", tabId, start: r.chunk.start, count: r.chunk.events.length, json, dropped: t.meta.dropped });
     }
     try {
       port.postMessage({ kind: "ack", seq: m.seq });
@@ -173,7 +174,7 @@ function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
       const { segments, missed } = eventsSince(t, typeof m.since === "number" ? m.since : 0);
       if (!segments.length) segments.push({ start: t.meta.next, events: [] });
       segments.forEach((seg, i) => {
-        const msg: EventsMsg = { kind: "events", tabId: m.tabId, start: seg.start, events: seg.events, dropped: t.meta.dropped };
+        const msg: EventsMsg = { kind: "events", tabId: m.tabId, start: seg.start, count: seg.events.length, json: JSON.stringify(seg.events), dropped: t.meta.dropped };
         if (i === 0) msg.missed = missed;
         port.postMessage(msg);
       });

@@ -46,15 +46,22 @@ export interface ClearMsg {
 export type PanelToBackground = SubscribeMsg | ListTabsMsg | ClearMsg;
 
 /**
- * Events numbered per tab: `events[i]` has index `start + i`. Indexes never repeat within a
- * tab, even across navigations and service-worker restarts, so a resubscribing panel never
- * sees an event twice.
+ * Events numbered per tab: the i-th event of `json` has index `start + i`. Indexes never repeat
+ * within a tab, even across navigations and service-worker restarts, so a resubscribing panel
+ * never sees an event twice.
+ *
+ * The events travel as one JSON string (an array of capture events), not as objects: Chrome
+ * converts a message's object graph property by property on both ends of the port, which cost
+ * the extension's process several times what one string copy and a JSON.parse do (measured with
+ * test/bench/ext-profile.ts on a flooded page).
  */
 export interface EventsMsg {
   kind: "events";
   tabId: number;
   start: number;
-  events: CaptureEvent[];
+  /** How many events `json` holds. */
+  count: number;
+  json: string;
   /** Events lost to the backlog cap (oldest first) since the tab's current page began. */
   dropped: number;
   /** Set on the first message after subscribe: events before `start` that this panel asked for but no longer exist. */

@@ -3,6 +3,7 @@
 // to `onEvents` in order.
 import browser, { type Runtime } from "webextension-polyfill";
 import { PANEL_PORT } from "../shared/bridge.ts";
+import type { CaptureEvent } from "../../protocol/capture.ts";
 import type { BackgroundToPanel, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 
 export interface Subscription {
@@ -10,9 +11,29 @@ export interface Subscription {
   close(): void;
 }
 
+/** What the panel gets: the events of one EventsMsg, parsed, with index `start + i`. */
+export interface Delivery {
+  start: number;
+  events: CaptureEvent[];
+  dropped: number;
+  missed: number;
+}
+
+/** The events of a message from the background, or null when it is not a well-formed one. */
+function parseEvents(m: EventsMsg): CaptureEvent[] | null {
+  if (typeof m.json !== "string" || typeof m.start !== "number") return null;
+  let list: unknown;
+  try {
+    list = JSON.parse(m.json);
+  } catch {
+    return null;
+  }
+  return Array.isArray(list) ? (list as CaptureEvent[]) : null;
+}
+
 export function subscribe(
   tabId: number,
-  onEvents: (m: EventsMsg) => void,
+  onEvents: (d: Delivery) => void,
   onStatus: (s: "connected" | "reconnecting") => void,
 ): Subscription {
   let next = 0;
@@ -30,14 +51,16 @@ export function subscribe(
     onStatus("connected");
     port.onMessage.addListener((raw: unknown) => {
       const m = raw as BackgroundToPanel;
-      if (!m || m.kind !== "events" || m.tabId !== tabId || !Array.isArray(m.events)) return;
-      delay = 50;
-      // Skip anything already seen (a resend overlapping what we hold).
+      if (!m || m.kind !== "events" || m.tabId !== tabId) return;
+      // Skip anything already seen (a resend overlapping what we hold) before parsing it.
       const skip = Math.max(0, next - m.start);
-      if (skip >= m.events.length && m.events.length) return;
-      const fresh = skip ? { ...m, start: m.start + skip, events: m.events.slice(skip) } : m;
-      next = fresh.start + fresh.events.length;
-      onEvents(fresh);
+      if (m.count > 0 && skip >= m.count) return;
+      const events = parseEvents(m);
+      if (!events) return;
+      delay = 50;
+      const fresh = skip ? events.slice(skip) : events;
+      next = m.start + skip + fresh.length;
+      onEvents({ start: m.start + skip, events: fresh, dropped: Number(m.dropped) || 0, missed: Number(m.missed) || 0 });
     });
     port.onDisconnect.addListener(() => {
       port = null;

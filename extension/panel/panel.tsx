@@ -108,7 +108,7 @@ function scheduleRender(): void {
 function start(id: number): void {
   tabId.value = id;
   sub?.close();
-  sub = subscribe(id, (m) => ingest(m.events, m.dropped, m.missed ?? 0), (s) => (status.value = s));
+  sub = subscribe(id, (m) => ingest(m.events, m.dropped, m.missed), (s) => (status.value = s));
 }
 
 async function resolveTab(): Promise<void> {
@@ -196,6 +196,22 @@ function AckCell({ e }: { e: EventRecord }) {
   );
 }
 
+/**
+ * A long list as a run of small fixed-layout tables of BLOCK rows each. Every block sits in a
+ * `content-visibility: auto` box, so the browser styles, lays out and paints only the blocks on
+ * screen: under load every render rewrites all rows, and laying out one big auto-sized table
+ * was the panel's largest cost (about 4% of a core on a flooded page, per
+ * test/bench/ext-profile.ts). Fixed column widths keep the blocks' columns aligned.
+ */
+const BLOCK = 25;
+function Blocks<T>({ rows, table }: { rows: readonly T[]; table: (rows: readonly T[], first: number) => preact.JSX.Element }) {
+  const blocks: preact.JSX.Element[] = [];
+  for (let first = 0; first < rows.length; first += BLOCK) {
+    blocks.push(<div class="block" key={first}>{table(rows.slice(first, first + BLOCK), first)}</div>);
+  }
+  return <>{blocks}</>;
+}
+
 function Namespace({ ns }: { ns: NamespaceSocket }) {
   const shown = ns.events.length > MAX_EVENTS_PER_NSP ? ns.events.slice(-MAX_EVENTS_PER_NSP) : ns.events;
   return (
@@ -206,18 +222,24 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
         {ns.events.length > shown.length ? <span class="muted"> (last {shown.length} of {ns.events.length} events)</span> : null}
       </h4>
       {shown.length > 0 && (
-        <table class="sio-events">
-          <tbody>
-            {shown.map((e, i) => (
-              <tr key={i} class={e.dir}>
-                <td>{e.dir === "out" ? "↑" : "↓"}</td>
-                <td class="name">{e.name}</td>
-                <td class="args">{short(e.args)}</td>
-                <td><AckCell e={e} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Blocks
+          rows={shown}
+          table={(rows, first) => (
+            <table class="sio-events">
+              <colgroup><col class="dir" /><col class="name" /><col class="args" /><col class="ack" /></colgroup>
+              <tbody>
+                {rows.map((e, i) => (
+                  <tr key={first + i} class={e.dir}>
+                    <td>{e.dir === "out" ? "↑" : "↓"}</td>
+                    <td class="name">{e.name}</td>
+                    <td class="args">{short(e.args)}</td>
+                    <td><AckCell e={e} /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        />
       )}
     </div>
   );
@@ -293,19 +315,28 @@ function Events() {
   const t0 = all[0]?.ts ?? 0;
   return (
     <div class="events-view">
-    <table class="events">
-      <thead><tr><th>time</th><th>conn</th><th>event</th><th>data</th></tr></thead>
-      <tbody>
-        {list.map((e, i) => (
-          <tr key={i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
-            <td>{typeof e.ts === "number" ? ((e.ts - t0) / 1000).toFixed(3) : ""}</td>
-            <td>{String(e.conn)}</td>
-            <td>{String(e.type)}{"dir" in e ? (e.dir === "out" ? " ↑" : " ↓") : ""}</td>
-            <td class="data">{preview(e)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      <table class="events">
+        <colgroup><col class="time" /><col class="conn" /><col class="type" /><col class="data" /></colgroup>
+        <thead><tr><th>time</th><th>conn</th><th>event</th><th>data</th></tr></thead>
+      </table>
+      <Blocks
+        rows={list}
+        table={(rows, first) => (
+          <table class="events">
+            <colgroup><col class="time" /><col class="conn" /><col class="type" /><col class="data" /></colgroup>
+            <tbody>
+              {rows.map((e, i) => (
+                <tr key={first + i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
+                  <td>{typeof e.ts === "number" ? ((e.ts - t0) / 1000).toFixed(3) : ""}</td>
+                  <td>{String(e.conn)}</td>
+                  <td>{String(e.type)}{"dir" in e ? (e.dir === "out" ? " ↑" : " ↓") : ""}</td>
+                  <td class="data">{preview(e)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      />
     </div>
   );
 }

@@ -40,7 +40,7 @@ export interface HookBenchOptions {
 }
 
 /** Installed in the page after load, identically on both sides. */
-const DRIVER = `(() => {
+export const DRIVER = `(() => {
   const wsUrl = location.origin.replace("http", "ws") + "/echo";
   let ws;
   const open = () => new Promise((resolve, reject) => {

@@ -1,0 +1,92 @@
+// Where the extension's cost goes: the bench page (test/bench/hook-bench.ts's driver) runs its
+// WebSocket echo loop for a while in Chromium with the extension loaded and the panel open, and
+// this prints the CPU time every Chromium process (and the test server) used, per 1,000 round
+// trips, by process kind. A diagnostic for `npm run bench`'s ratios, not a benchmark itself.
+//   node --import tsx test/bench/ext-profile.ts [seconds] [ws|polling] [panel|ext|devtools|bare]
+//     panel: extension + DevTools on its Socket.IO panel (the bench's "with" side)
+//     ext: extension, no DevTools;  devtools: no extension, DevTools open;  bare: neither
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext } from "playwright";
+import { buildForTest, launchChrome, type ChromeExt } from "../e2e/ext-harness.ts";
+import { startTestServer } from "../e2e/hook-helpers.ts";
+import { DRIVER } from "./hook-bench.ts";
+
+const secs = Number(process.argv[2] ?? 10);
+const kind = process.argv[3] === "polling" ? "pollRun" : "wsRun";
+const mode = process.argv[4] ?? "panel";
+const TICKS = 100; // USER_HZ
+
+function processes(): Map<number, { label: string; cpu: number }> {
+  const out = new Map<number, { label: string; cpu: number }>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8").split(/[\0 ]/);
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cpu = (Number(f[11]) + Number(f[12])) / TICKS;
+      let label: string;
+      if (cmd[0]?.includes("chromium") || cmd[0]?.includes("chrome")) {
+        const type = cmd.find((a) => a.startsWith("--type="))?.slice(7) ?? "browser";
+        const sub = cmd.find((a) => a.startsWith("--utility-sub-type="))?.slice(19);
+        const ext = cmd.includes("--extension-process") ? " (extension)" : "";
+        label = `chromium ${type}${sub ? ` ${sub}` : ""}${ext} #${d}`;
+      } else if (Number(d) === process.pid) label = "node (bench + test server)";
+      else continue;
+      out.set(Number(d), { label, cpu });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+const server = await startTestServer();
+const withExt = mode === "panel" || mode === "ext";
+const ext: ChromeExt | undefined = withExt ? await launchChrome((await buildForTest()).chrome) : undefined;
+const profile = mkdtempSync(join(tmpdir(), "socket-scope-profile-"));
+const ctx: BrowserContext = ext?.ctx ?? (await chromium.launchPersistentContext(profile, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--headless=new", "--disable-background-networking", "--no-first-run"],
+}));
+try {
+  const page = await ctx.newPage();
+  await page.goto(server.origin + "/");
+  await page.evaluate(DRIVER);
+  const panel = mode === "panel" ? await ext!.openPanel(page) : undefined;
+  if (mode === "devtools") {
+    const bs = await ctx.browser()!.newBrowserCDPSession();
+    const cdp = await ctx.newCDPSession(page);
+    const { targetInfo } = (await cdp.send("Target.getTargetInfo")) as { targetInfo: { targetId: string } };
+    await bs.send("Target.openDevTools", { targetId: targetInfo.targetId });
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  await page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [kind, 1000] as const);
+  const a = processes();
+  const t0 = process.cpuUsage();
+  const n = (await page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [kind, secs * 1000] as const)) as number;
+  const b = processes();
+  const nodeCpu = (process.cpuUsage(t0).user + process.cpuUsage(t0).system) / 1e6;
+  console.log(`${n} ${kind === "wsRun" ? "round trips" : "requests"} in ${secs} s (${(n / secs).toFixed(0)}/s); CPU seconds per 1,000:`);
+  const rows: Array<[string, number]> = [];
+  for (const [pid, p] of b) {
+    const used = p.label.startsWith("node") ? nodeCpu : p.cpu - (a.get(pid)?.cpu ?? 0);
+    if (used > 0.005) rows.push([p.label, used]);
+  }
+  rows.sort((x, y) => y[1] - x[1]);
+  let total = 0;
+  for (const [l, c] of rows) {
+    total += c;
+    console.log(`  ${((c * 1000) / n).toFixed(3).padStart(7)}  ${(c / secs * 100).toFixed(1).padStart(5)}% of a core  ${l}`);
+  }
+  console.log(`  ${((total * 1000) / n).toFixed(3).padStart(7)}  ${(total / secs * 100).toFixed(1).padStart(5)}% in all`);
+  if (panel) console.log(`panel holds ${(await panel.snapshot()).received} events`);
+} finally {
+  if (ext) await ext.close();
+  else await ctx.close();
+  rmSync(profile, { recursive: true, force: true });
+  await server.stop();
+}

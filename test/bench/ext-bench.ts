@@ -1,6 +1,6 @@
 // What the whole extension costs a page: test/bench/hook-bench.ts's driver (WebSocket echo round
 // trips and Engine.IO-shaped polling requests per second, the two sides interleaved round by round),
-// with the built extension loaded AND its DevTools panel open and recording on one side, and the
+// with the built extension active AND its DevTools panel open and recording on one side, and the
 // same Chromium without the extension on the other.
 //   BENCH hook_ws_throughput_ratio=…   BENCH hook_polling_throughput_ratio=…
 //       vs the same Chromium with DevTools open on the page and no extension. The panel only
@@ -10,10 +10,12 @@
 //       vs Chromium with neither DevTools nor the extension: DevTools' own network
 //       instrumentation alone roughly halves a busy page's round trips on this 2-core machine,
 //       and this pair includes that cost (shown for context; not ours to remove).
-import { chromium, type BrowserContext, type Page } from "playwright";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+//
+// "The same Chromium" is literally the same browser process: the side without the extension is a
+// page in a second, off-the-record browser context, where extensions do not run (checked below:
+// the worker never hears of that tab). Same binary, flags, browser and network-service processes
+// for both sides; only the page's hook, the relay, the worker's work and the panel differ.
+import type { BrowserContext, Page } from "playwright";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "../e2e/ext-harness.ts";
 import { startTestServer } from "../e2e/hook-helpers.ts";
 import { hookBench, type OpenSide } from "./hook-bench.ts";
@@ -35,16 +37,10 @@ async function openDevTools(ctx: BrowserContext, page: Page): Promise<() => Prom
 async function main(): Promise<void> {
   const dist = await buildForTest();
   const server = await startTestServer();
-  const bareProfile = mkdtempSync(join(tmpdir(), "socket-scope-bare-"));
   let ext: ChromeExt | undefined;
-  let bare: BrowserContext | undefined;
   try {
     ext = await launchChrome(dist.chrome);
-    bare = await chromium.launchPersistentContext(bareProfile, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--headless=new", "--disable-background-networking", "--no-first-run"],
-    });
+    const bare = await ext.ctx.browser()!.newContext({ viewport: null });
     let recorded = -1;
     const sides = (withoutDevTools: boolean): OpenSide => async (side) => {
       if (side === "with") {
@@ -62,11 +58,19 @@ async function main(): Promise<void> {
           },
         };
       }
-      const page = await bare!.newPage();
+      const page = await bare.newPage();
       let closeDt: (() => Promise<void>) | undefined;
       return {
         page,
-        ready: withoutDevTools ? async () => { closeDt = await openDevTools(bare!, page); } : undefined,
+        ready: async () => {
+          // The side without the extension really has none: once its page has loaded (the "with"
+          // page is open already), the worker still knows of exactly one tab.
+          await new Promise((r) => setTimeout(r, 500));
+          const sw = ext!.ctx.serviceWorkers()[0];
+          const seen = sw ? await sw.evaluate("chrome.storage.session.get(null).then((x) => Object.keys(x).filter((k) => k.startsWith('tab:')).length)") : -1;
+          if (seen !== 1) throw new Error(`the extension knows ${String(seen)} tabs; only the "with" page should have reached it`);
+          if (withoutDevTools) closeDt = await openDevTools(bare, page);
+        },
         close: async () => {
           await closeDt?.();
           await page.close();
@@ -87,8 +91,6 @@ async function main(): Promise<void> {
     console.log(bench("ext_polling_vs_bare_ratio", vsBare.pollingRatio));
   } finally {
     await ext?.close();
-    await bare?.close().catch(() => {});
-    rmSync(bareProfile, { recursive: true, force: true });
     await server.stop();
   }
 }

@@ -18,10 +18,10 @@
 import type { BrowserContext, Page } from "playwright";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "../e2e/ext-harness.ts";
 import { startTestServer } from "../e2e/hook-helpers.ts";
-import { hookBench, type OpenSide } from "./hook-bench.ts";
+import { hookBench, withInterval, type OpenSide } from "./hook-bench.ts";
 import { bench } from "./harness.ts";
 
-const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 21);
+const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 31);
 
 async function openDevTools(ctx: BrowserContext, page: Page): Promise<() => Promise<void>> {
   const bs = await ctx.browser()!.newBrowserCDPSession();
@@ -84,6 +84,8 @@ async function main(): Promise<void> {
     const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server });
     console.log(`extension + panel vs bare Chromium with DevTools open: ws ${vsDevtools.ws.with.toFixed(0)} vs ${vsDevtools.ws.without.toFixed(0)}; ` +
       `polling ${vsDevtools.polling.with.toFixed(0)} vs ${vsDevtools.polling.without.toFixed(0)}`);
+    console.log(`ratios (${ROUNDS} rounds): ws ${withInterval(vsDevtools.wsRatio, vsDevtools.wsInterval)}, ` +
+      `polling ${withInterval(vsDevtools.pollingRatio, vsDevtools.pollingInterval)}`);
     console.log(`(the panel had recorded ${recorded} capture events when the last run ended)`);
     console.log(bench("hook_ws_throughput_ratio", vsDevtools.wsRatio));
     console.log(bench("hook_polling_throughput_ratio", vsDevtools.pollingRatio));

@@ -27,6 +27,9 @@ export type OpenSide = (side: Side) => Promise<OpenedPage>;
 export interface HookBenchResult {
   wsRatio: number;
   pollingRatio: number;
+  /** 95% bootstrap intervals of the two ratios (resampling the rounds): how far to trust them. */
+  wsInterval: [number, number];
+  pollingInterval: [number, number];
   /** Median rates per side, for context. */
   ws: Record<Side, number>;
   polling: Record<Side, number>;
@@ -78,6 +81,23 @@ export const DRIVER = `(() => {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/**
+ * 95% percentile-bootstrap interval of the median of `xs` (seeded, so a rerun over the same
+ * rounds prints the same interval). On this shared 2-core machine single rounds swing by a
+ * third; the interval says whether a ratio's distance from its target is signal or noise.
+ */
+export function bootstrapMedian(xs: number[], resamples = 2000): [number, number] {
+  let seed = 0x9e3779b9;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const meds: number[] = [];
+  for (let r = 0; r < resamples; r++) meds.push(median(Array.from(xs, () => xs[Math.floor(rand() * xs.length)]!)));
+  meds.sort((a, b) => a - b);
+  return [meds[Math.floor(resamples * 0.025)]!, meds[Math.floor(resamples * 0.975)]!];
+}
+
+/** "0.961 (95% interval 0.93–0.99)" */
+export const withInterval = (r: number, [lo, hi]: [number, number]) => `${r.toFixed(3)} (95% interval ${lo.toFixed(3)}–${hi.toFixed(3)})`;
+
 export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {}): Promise<HookBenchResult> {
   const rounds = opts.rounds ?? 21;
   const ms = opts.msPerRound ?? 500;
@@ -109,10 +129,12 @@ export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {})
       }
     }
     if (process.env.HOOK_BENCH_VERBOSE) console.log(JSON.stringify(rate));
-    const ratio = (k: "ws" | "polling") => median(rate[k].with.map((w, i) => w / rate[k].without[i]!));
+    const ratios = (k: "ws" | "polling") => rate[k].with.map((w, i) => w / rate[k].without[i]!);
     return {
-      wsRatio: ratio("ws"),
-      pollingRatio: ratio("polling"),
+      wsRatio: median(ratios("ws")),
+      pollingRatio: median(ratios("polling")),
+      wsInterval: bootstrapMedian(ratios("ws")),
+      pollingInterval: bootstrapMedian(ratios("polling")),
       ws: { with: median(rate.ws.with), without: median(rate.ws.without) },
       polling: { with: median(rate.polling.with), without: median(rate.polling.without) },
     };
@@ -141,6 +163,7 @@ async function main(): Promise<void> {
     const r = await hookBench(bareHookSides(browser));
     console.log(`hook bench: ws round trips/s with ${r.ws.with.toFixed(0)} without ${r.ws.without.toFixed(0)}; ` +
       `polling requests/s with ${r.polling.with.toFixed(0)} without ${r.polling.without.toFixed(0)}`);
+    console.log(`ratios: ws ${withInterval(r.wsRatio, r.wsInterval)}, polling ${withInterval(r.pollingRatio, r.pollingInterval)}`);
     console.log(bench("hook_ws_throughput_ratio", r.wsRatio));
     console.log(bench("hook_polling_throughput_ratio", r.pollingRatio));
   } finally {

@@ -6,7 +6,7 @@
 // and resends it after a reconnect; duplicates are dropped by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
-import { appendBatch, clearTab, eventsSince, newTab, type Chunk, type TabLog, type TabMeta } from "./backlog.ts";
+import { appendBatch, clearTab, eventsSince, newTab, parseChunks, type Chunk, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 
@@ -37,11 +37,13 @@ const ready: Promise<void> = (async () => {
   }
 })();
 
-/** What `chunk:<tab>:<start>` holds: the events as one JSON string (see Chunk.json). */
+/** What `chunk:<tab>:<start>` holds: the events as one JSON string (see Chunk.json), and their frame. */
 interface StoredChunk {
   start: number;
   bytes: number;
   json: string;
+  frameId: number;
+  frameUrl?: string;
 }
 
 function restoreChunk(v: unknown): Chunk | undefined {
@@ -57,13 +59,20 @@ function restoreChunk(v: unknown): Chunk | undefined {
     }
   }
   if (!Array.isArray(events)) return undefined;
-  return { start: c.start, events: events as CaptureEvent[], bytes: typeof c.bytes === "number" ? c.bytes : JSON.stringify(events).length };
+  const list = events as CaptureEvent[];
+  // earlier versions stamped the frame onto every event instead
+  const frameId = typeof c.frameId === "number" ? c.frameId : typeof list[0]?.frameId === "number" ? list[0].frameId : 0;
+  const chunk: Chunk = { start: c.start, events: list, bytes: typeof c.bytes === "number" ? c.bytes : JSON.stringify(events).length, frameId };
+  if (typeof c.frameUrl === "string") chunk.frameUrl = c.frameUrl;
+  return chunk;
 }
 
 function storedChunk(c: Chunk): StoredChunk {
   const json = c.json ?? JSON.stringify(c.events);
   c.json = undefined; // only needed until it is stored
-  return { start: c.start, bytes: c.bytes, json };
+  const stored: StoredChunk = { start: c.start, bytes: c.bytes, json, frameId: c.frameId };
+  if (c.frameUrl !== undefined) stored.frameUrl = c.frameUrl;
+  return stored;
 }
 
 // One queue for every mutation: storage writes land in the order the events were numbered.
@@ -102,6 +111,12 @@ async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<voi
   }
 }
 
+function eventsMsg(tabId: number, seg: { start: number; events: CaptureEvent[]; json?: string; frameId: number; frameUrl?: string }, dropped: number): EventsMsg {
+  const msg: EventsMsg = { kind: "events", tabId, start: seg.start, count: seg.events.length, json: seg.json ?? JSON.stringify(seg.events), frameId: seg.frameId, dropped };
+  if (seg.frameUrl !== undefined) msg.frameUrl = seg.frameUrl;
+  return msg;
+}
+
 function broadcast(tabId: number, msg: EventsMsg): void {
   for (const p of panels.get(tabId) ?? []) {
     try {
@@ -112,35 +127,6 @@ function broadcast(tabId: number, msg: EventsMsg): void {
   }
 }
 
-function isCaptureEvent(x: unknown): x is CaptureEvent {
-  return typeof x === "object" && x !== null && typeof (x as { type?: unknown }).type === "string"
-    && typeof (x as { conn?: unknown }).conn === "string";
-}
-
-/** The hook's JSON chunks → capture events with their frame's URL; anything malformed is skipped. */
-function parseChunks(chunks: unknown[], frameId: number, frameUrl: string | undefined): CaptureEvent[] {
-  const out: CaptureEvent[] = [];
-  for (const c of chunks) {
-    if (typeof c !== "string") continue;
-    let list: unknown;
-    try {
-      list = JSON.parse(c);
-    } catch {
-      continue;
-    }
-    if (!Array.isArray(list)) continue;
-    for (const e of list) {
-      if (!isCaptureEvent(e)) continue;
-      // freshly parsed, so ours to stamp in place (appendBatch would copy it for the frame id)
-      const w = e as { frameUrl?: string; frameId?: number };
-      if (w.frameUrl === undefined && frameUrl !== undefined) w.frameUrl = frameUrl;
-      w.frameId = frameId;
-      out.push(e);
-    }
-  }
-  return out;
-}
-
 function onBatch(port: Runtime.Port, m: BatchMsg): void {
   const tabId = port.sender?.tab?.id;
   if (tabId === undefined || tabId < 0 || !m || m.kind !== "batch" || !Array.isArray(m.chunks)) return;
@@ -148,11 +134,11 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
   const frameUrl = port.sender?.url;
   void serial(async () => {
     const t = tab(tabId);
-    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, parseChunks(m.chunks, frameId, frameUrl), Number(m.dropped) || 0);
+    const { events, json } = parseChunks(m.chunks);
+    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, events, Number(m.dropped) || 0, { frameUrl, json });
     if (r.kind === "appended") {
-      const json = r.chunk.json ?? JSON.stringify(r.chunk.events); // persist() lets go of chunk.json
       await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
-      broadcast(tabId, { kind: "events", tabId, start: r.chunk.start, count: r.chunk.events.length, json, dropped: t.meta.dropped });
+      broadcast(tabId, eventsMsg(tabId, { ...r.chunk, json }, t.meta.dropped));
     }
     try {
       port.postMessage({ kind: "ack", seq: m.seq });
@@ -172,9 +158,9 @@ function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
       set.add(port);
       const t = tab(m.tabId);
       const { segments, missed } = eventsSince(t, typeof m.since === "number" ? m.since : 0);
-      if (!segments.length) segments.push({ start: t.meta.next, events: [] });
+      if (!segments.length) segments.push({ start: t.meta.next, events: [], frameId: 0 });
       segments.forEach((seg, i) => {
-        const msg: EventsMsg = { kind: "events", tabId: m.tabId, start: seg.start, count: seg.events.length, json: JSON.stringify(seg.events), dropped: t.meta.dropped };
+        const msg = eventsMsg(m.tabId, seg, t.meta.dropped);
         if (i === 0) msg.missed = missed;
         port.postMessage(msg);
       });

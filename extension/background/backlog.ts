@@ -1,5 +1,6 @@
 // Per-tab bounded backlog, pure data (no browser APIs) so its rules are easy to follow and test.
-// Events are numbered per tab (`next` only grows), stored in chunks (one per relayed batch),
+// Events are numbered per tab (`next` only grows), stored in chunks (one per relayed batch, so
+// one frame: the frame's id and URL are kept once per chunk, not copied onto every event),
 // evicted oldest-first (after the page's pinned first chunks) when the tab exceeds its cap, and
 // reset by a top-frame navigation.
 import type { CaptureEvent } from "../../protocol/capture.ts";
@@ -18,7 +19,12 @@ const MAX_DOCS = 64;
 export interface Chunk {
   /** Index of events[0] within the tab. */
   start: number;
+  /** As the hook sent them: the frame fields below apply to all of them. */
   events: CaptureEvent[];
+  /** The sending frame (0 = top), from the port's sender: the page cannot forge it. */
+  frameId: number;
+  /** That frame's document URL, if the browser told us. */
+  frameUrl?: string;
   bytes: number;
   /**
    * JSON of `events`, set when the chunk is created or cut down: the byte count needs it anyway,
@@ -76,7 +82,8 @@ export type AppendResult =
     };
 
 /**
- * Appends one relayed batch of one document. `frameId` is the sender's frame (0 = top).
+ * Appends one relayed batch of one document. `frameId` is the sender's frame (0 = top);
+ * `extra.json`, when given, must be the JSON of `events` (saves serialising them again).
  * Returns what changed so the caller can mirror it into storage and to panels.
  */
 export function appendBatch(
@@ -86,6 +93,7 @@ export function appendBatch(
   frameId: number,
   events: CaptureEvent[],
   relayDropped = 0,
+  extra: { frameUrl?: string; json?: string } = {},
 ): AppendResult {
   const m = tab.meta;
   const last = m.docs[doc];
@@ -107,11 +115,11 @@ export function appendBatch(
   const keys = Object.keys(m.docs);
   if (keys.length > MAX_DOCS) for (const k of keys.slice(0, keys.length - MAX_DOCS)) delete m.docs[k];
   m.dropped += relayDropped;
-  const stamped = events.map((e) => (e.frameId === frameId ? e : { ...e, frameId }));
-  const json = JSON.stringify(stamped);
+  const json = extra.json ?? JSON.stringify(events);
   const bytes = json.length;
-  const chunk: Chunk = { start: m.next, events: stamped, bytes, json };
-  m.next += stamped.length;
+  const chunk: Chunk = { start: m.next, events, bytes, json, frameId };
+  if (extra.frameUrl !== undefined) chunk.frameUrl = extra.frameUrl;
+  m.next += events.length;
   tab.chunks.push(chunk);
   m.bytes += bytes;
   const evicted: Chunk[] = [];
@@ -161,15 +169,17 @@ export function appendBatch(
   return { kind: "appended", chunk, evicted, rewritten, reset };
 }
 
-/** A run of consecutive events: `events[i]` has index `start + i`. */
+/** A run of consecutive events of one frame: `events[i]` has index `start + i`. */
 export interface Segment {
   start: number;
   events: CaptureEvent[];
+  frameId: number;
+  frameUrl?: string;
 }
 
 /**
- * The held events with index ≥ since, as runs of consecutive indexes (the cap leaves a gap
- * after the pinned head), and how many of the current page's events from `since` on are gone
+ * The held events with index ≥ since, as runs of consecutive indexes of one frame (the cap
+ * leaves a gap after the pinned head), and how many of the current page's events from `since` on are gone
  * (events of earlier pages are not "missed": navigation cleared them).
  */
 export function eventsSince(tab: TabLog, since: number): { segments: Segment[]; missed: number } {
@@ -182,8 +192,13 @@ export function eventsSince(tab: TabLog, since: number): { segments: Segment[]; 
     const part = from > c.start ? c.events.slice(from - c.start) : c.events;
     const start = end - part.length;
     const last = segments[segments.length - 1];
-    if (last && last.start + last.events.length === start) last.events = last.events.concat(part);
-    else segments.push({ start, events: part.slice() });
+    if (last && last.start + last.events.length === start && last.frameId === c.frameId && last.frameUrl === c.frameUrl) {
+      last.events = last.events.concat(part);
+    } else {
+      const seg: Segment = { start, events: part.slice(), frameId: c.frameId };
+      if (c.frameUrl !== undefined) seg.frameUrl = c.frameUrl;
+      segments.push(seg);
+    }
     count += part.length;
   }
   return { segments, missed: Math.max(0, tab.meta.next - from - count) };
@@ -199,4 +214,41 @@ export function clearTab(tab: TabLog): Chunk[] {
   tab.meta.dropped = 0;
   tab.meta.chunks = [];
   return gone;
+}
+
+function isCaptureEvent(x: unknown): x is CaptureEvent {
+  return typeof x === "object" && x !== null && typeof (x as { type?: unknown }).type === "string"
+    && typeof (x as { conn?: unknown }).conn === "string";
+}
+
+/**
+ * The hook's JSON chunks → capture events, and their JSON. Anything malformed is skipped; when
+ * nothing was, the JSON is the chunks' own text spliced into one array instead of a second
+ * serialisation (the frame fields travel per chunk, so the events are stored as sent).
+ */
+export function parseChunks(chunks: unknown[]): { events: CaptureEvent[]; json: string } {
+  const events: CaptureEvent[] = [];
+  const parts: string[] = [];
+  let clean = true;
+  for (const c of chunks) {
+    if (typeof c !== "string") continue;
+    let list: unknown;
+    try {
+      list = JSON.parse(c);
+    } catch {
+      clean = false;
+      continue;
+    }
+    if (!Array.isArray(list)) {
+      clean = false;
+      continue;
+    }
+    for (const e of list) {
+      if (isCaptureEvent(e)) events.push(e);
+      else clean = false;
+    }
+    // valid JSON text of an array: `[` … `]` once surrounding whitespace is gone
+    if (clean && list.length) parts.push(c.trim().slice(1, -1));
+  }
+  return { events, json: clean ? `[${parts.join(",")}]` : JSON.stringify(events) };
 }

@@ -62,6 +62,12 @@ export interface EventsMsg {
   /** How many events `json` holds. */
   count: number;
   json: string;
+  /**
+   * The frame all these events came from (0 = top), and its URL: sent once here rather than on
+   * every event; the panel stamps them onto the events (frameUrl only where an event has none).
+   */
+  frameId: number;
+  frameUrl?: string;
   /** Events lost to the backlog cap (oldest first) since the tab's current page began. */
   dropped: number;
   /** Set on the first message after subscribe: events before `start` that this panel asked for but no longer exist. */

@@ -28,7 +28,16 @@ function parseEvents(m: EventsMsg): CaptureEvent[] | null {
   } catch {
     return null;
   }
-  return Array.isArray(list) ? (list as CaptureEvent[]) : null;
+  if (!Array.isArray(list)) return null;
+  const frameId = typeof m.frameId === "number" ? m.frameId : 0;
+  const frameUrl = typeof m.frameUrl === "string" ? m.frameUrl : undefined;
+  for (const e of list) {
+    if (typeof e !== "object" || e === null) continue; // the session model reports it
+    const w = e as { frameId?: number; frameUrl?: string };
+    w.frameId = frameId;
+    if (w.frameUrl === undefined && frameUrl !== undefined) w.frameUrl = frameUrl;
+  }
+  return list as CaptureEvent[];
 }
 
 export function subscribe(

@@ -4,14 +4,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, type TabLog } from "../../extension/background/backlog.ts";
+import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, parseChunks, type TabLog } from "../../extension/background/backlog.ts";
 
 /** All held events with their indexes, checking that each segment is consecutive. */
 function held(t: TabLog, since = 0): { idx: number[]; events: CaptureEvent[]; missed: number; segments: number } {
   const r = eventsSince(t, since);
   const idx: number[] = [];
   const events: CaptureEvent[] = [];
-  for (const s of r.segments) s.events.forEach((e, i) => { idx.push(s.start + i); events.push(e); });
+  // stamped with their segment's frame, as the panel does
+  for (const s of r.segments) s.events.forEach((e, i) => { idx.push(s.start + i); events.push({ ...e, frameId: s.frameId, ...(s.frameUrl === undefined ? {} : { frameUrl: s.frameUrl }) }); });
   return { idx, events, missed: r.missed, segments: r.segments.length };
 }
 
@@ -89,5 +90,31 @@ describe("tab backlog", () => {
     const r = held(t);
     assert.deepEqual(r.idx, [2]);
     assert.equal(r.missed, 0);
+  });
+
+  test("the frame is kept per chunk: segments split where the sending frame changes", () => {
+    const t = newTab(5);
+    appendBatch(t, "top", 1, 0, [page("http://a/"), frame(1)], 0, { frameUrl: "http://a/" });
+    appendBatch(t, "top", 2, 0, [frame(2)], 0, { frameUrl: "http://a/" });
+    appendBatch(t, "sub", 1, 3, [page("http://b/"), frame(3)], 0, { frameUrl: "http://b/" });
+    appendBatch(t, "top", 3, 0, [frame(4)], 0, { frameUrl: "http://a/" });
+    const r = eventsSince(t, 0);
+    assert.deepEqual(r.segments.map((s) => [s.start, s.events.length, s.frameId, s.frameUrl]), [[0, 3, 0, "http://a/"], [3, 2, 3, "http://b/"], [5, 1, 0, "http://a/"]]);
+    assert.ok(t.chunks.every((c) => c.events.every((e) => e.frameId === undefined)), "events are stored as the hook sent them");
+    // a page's own claim to be another frame does not survive the stamp (the sender's frame wins)
+    appendBatch(t, "top", 4, 0, [{ ...frame(5), frameId: 9 } as CaptureEvent]);
+    assert.equal(held(t, 6).events[0]!.frameId, 0);
+  });
+
+  test("parseChunks keeps the hook's own JSON when every event is well-formed, re-serialises otherwise", () => {
+    const a = JSON.stringify([frame(1), frame(2)]);
+    const b = ` ${JSON.stringify([frame(3)])}\n`;
+    const ok = parseChunks([a, "[]", b]);
+    assert.equal(ok.events.length, 3);
+    assert.deepEqual(JSON.parse(ok.json), [frame(1), frame(2), frame(3)]);
+    const bad = parseChunks([a, "not json", '{"type":"x"}', JSON.stringify([{ type: "ws-frame" }, frame(4), 7, null]), 42]);
+    assert.deepEqual(bad.events, [frame(1), frame(2), frame(4)], "malformed chunks and events are skipped");
+    assert.deepEqual(JSON.parse(bad.json), bad.events);
+    assert.deepEqual(parseChunks([]), { events: [], json: "[]" });
   });
 });

@@ -205,6 +205,7 @@ function AckCell({ e }: { e: EventRecord }) {
  */
 const BLOCK = 25;
 function Blocks<T>({ rows, table }: { rows: readonly T[]; table: (rows: readonly T[], first: number) => preact.JSX.Element }) {
+  // `table` renders one block: a table, or any list
   const blocks: preact.JSX.Element[] = [];
   for (let first = 0; first < rows.length; first += BLOCK) {
     blocks.push(<div class="block" key={first}>{table(rows.slice(first, first + BLOCK), first)}</div>);
@@ -285,11 +286,16 @@ function Sessions() {
       {diags.length > 0 && (
         <section class="diagnostics">
           <h3>Diagnostics</h3>
-          <ul>
-            {diags.slice(-200).map((d, i) => (
-              <li key={i} class={d.severity}>{d.severity}: {d.message}</li>
-            ))}
-          </ul>
+          <Blocks
+            rows={diags.slice(-200)}
+            table={(rows, first) => (
+              <ul>
+                {rows.map((d, i) => (
+                  <li key={first + i} class={d.severity}>{d.severity}: {d.message}</li>
+                ))}
+              </ul>
+            )}
+          />
         </section>
       )}
     </div>

@@ -1,8 +1,9 @@
 // What the page hook costs the page: the same page with and without the hook, in Chromium,
 // measured in interleaved rounds (one side at a time, ABBA order):
 //   - small-message WebSocket echo round trips per second (one socket, sequential sends);
-//   - long-polling requests per second (sequential XHR POSTs to an Engine.IO-shaped URL,
-//     answered at once, as engine.io-client's polling transport does them).
+//   - long-polling requests per second (sequential XHR POSTs of one Engine.IO 4 event packet to
+//     an Engine.IO-shaped URL, answered `ok` at once, as engine.io-client's polling transport
+//     sends and a server acknowledges them).
 // Each ratio is the median over rounds of (with hook ÷ without hook); target ≥ 0.97.
 //
 // Reusable: `hookBench(openSide)` takes a function that opens a page for one side ("with" or
@@ -67,13 +68,13 @@ export const DRIVER = `(() => {
       x.open("POST", url);
       x.setRequestHeader("Content-Type", "text/plain;charset=UTF-8");
       x.onreadystatechange = () => { if (x.readyState === 4) (x.status === 200 ? resolve(x.responseText) : reject(new Error(String(x.status)))); };
-      x.send("2:40");
+      x.send('42["tick",{"n":1}]');
     });
   }
   async function pollRun(ms) {
     let n = 0;
     const end = performance.now() + ms;
-    while (performance.now() < end) { await post("/http-echo/?EIO=4&transport=polling&t=" + n + "&sid=bench"); n++; }
+    while (performance.now() < end) { await post("/http-echo/?EIO=4&transport=polling&reply=ok&t=" + n + "&sid=bench"); n++; }
     return n;
   }
   Object.defineProperty(window, "__hookBench", { value: { wsRun, pollRun }, enumerable: false });

@@ -68,7 +68,8 @@ const PAGE = "<!doctype html><html><head><meta charset=utf-8><title>hook test</t
  * `/sio4/` and `/sio2/` real servers (events: hello → ack + echo; bin → bin back), `/echo`
  * WebSocket echo (text stays text, binary stays binary; "close:<code>:<reason>" makes the
  * server close), `/http-echo/…` echoes the request body with its content type (or
- * `?as=<type>`), `/hold/…` never answers.
+ * `?as=<type>`; with `?reply=ok` it answers `ok` instead, as an Engine.IO server does a POST),
+ * `/hold/…` never answers.
  */
 export async function startTestServer(): Promise<TestServer> {
   const [sio4js, sio2js] = await Promise.all([
@@ -117,7 +118,13 @@ export async function startTestServer(): Promise<TestServer> {
     } else if (path.startsWith("/http-echo/")) {
       if (req.method === "GET" || req.method === "HEAD") req.resume();
       req.on("end", () => {
-        const as = new URL(req.url ?? "/", "http://x").searchParams.get("as");
+        const q = new URL(req.url ?? "/", "http://x").searchParams;
+        if (q.get("reply") === "ok") {
+          res.writeHead(200, { "content-type": "text/html" });
+          res.end("ok");
+          return;
+        }
+        const as = q.get("as");
         const body = Buffer.concat(chunksIn);
         res.writeHead(200, { "content-type": as ?? req.headers["content-type"] ?? "application/octet-stream" });
         res.end(body);

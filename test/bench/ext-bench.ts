@@ -15,24 +15,12 @@
 // page in a second, off-the-record browser context, where extensions do not run (checked below:
 // the worker never hears of that tab). Same binary, flags, browser and network-service processes
 // for both sides; only the page's hook, the relay, the worker's work and the panel differ.
-import type { BrowserContext, Page } from "playwright";
-import { buildForTest, launchChrome, type ChromeExt, type Panel } from "../e2e/ext-harness.ts";
+import { buildForTest, launchChrome, openDevTools, type ChromeExt, type Panel } from "../e2e/ext-harness.ts";
 import { startTestServer } from "../e2e/hook-helpers.ts";
 import { hookBench, withInterval, type OpenSide } from "./hook-bench.ts";
 import { bench } from "./harness.ts";
 
 const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 31);
-
-async function openDevTools(ctx: BrowserContext, page: Page): Promise<() => Promise<void>> {
-  const bs = await ctx.browser()!.newBrowserCDPSession();
-  const cdp = await ctx.newCDPSession(page);
-  const { targetInfo } = (await cdp.send("Target.getTargetInfo")) as { targetInfo: { targetId: string } };
-  await cdp.detach();
-  const { targetId } = (await bs.send("Target.openDevTools", { targetId: targetInfo.targetId })) as { targetId: string };
-  return async () => {
-    await bs.send("Target.closeTarget", { targetId }).catch(() => {});
-  };
-}
 
 async function main(): Promise<void> {
   const dist = await buildForTest();

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright";
-import { buildForTest, launchChrome, type ChromeExt } from "../e2e/ext-harness.ts";
+import { buildForTest, launchChrome, openDevTools, type ChromeExt } from "../e2e/ext-harness.ts";
 import { startTestServer } from "../e2e/hook-helpers.ts";
 import { DRIVER } from "./hook-bench.ts";
 
@@ -58,10 +58,7 @@ try {
   await page.evaluate(DRIVER);
   const panel = mode === "panel" ? await ext!.openPanel(page) : undefined;
   if (mode === "devtools") {
-    const bs = await ctx.browser()!.newBrowserCDPSession();
-    const cdp = await ctx.newCDPSession(page);
-    const { targetInfo } = (await cdp.send("Target.getTargetInfo")) as { targetInfo: { targetId: string } };
-    await bs.send("Target.openDevTools", { targetId: targetInfo.targetId });
+    await openDevTools(ctx, page);
     await new Promise((r) => setTimeout(r, 2000));
   }
   await page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [kind, 1000] as const);

@@ -54,6 +54,27 @@ export interface ChromeExt {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The page's target id, as CDP's Target domain names it. */
+async function targetIdOf(ctx: BrowserContext, page: Page): Promise<string> {
+  const cdp = await ctx.newCDPSession(page);
+  const { targetInfo } = (await cdp.send("Target.getTargetInfo")) as { targetInfo: { targetId: string } };
+  await cdp.detach();
+  return targetInfo.targetId;
+}
+
+/**
+ * Opens the real DevTools window on `page` (any context of the browser, extension or not) on
+ * its default panel; returns how to close it. `openPanel` below also selects the Socket.IO tab.
+ */
+export async function openDevTools(ctx: BrowserContext, page: Page): Promise<() => Promise<void>> {
+  const bs = await ctx.browser()!.newBrowserCDPSession();
+  const { targetId } = (await bs.send("Target.openDevTools", { targetId: await targetIdOf(ctx, page) })) as { targetId: string };
+  return async () => {
+    await bs.send("Target.closeTarget", { targetId }).catch(() => {});
+    await bs.detach().catch(() => {});
+  };
+}
+
 export async function launchChrome(ext: string, { headless = true } = {}): Promise<ChromeExt> {
   const profile = mkdtempSync(join(tmpdir(), "socket-scope-chrome-"));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -108,11 +129,8 @@ export async function launchChrome(ext: string, { headless = true } = {}): Promi
     extId,
     browserSession: bs,
     async openPanel(page) {
-      const cdp = await ctx.newCDPSession(page);
-      const { targetInfo } = (await cdp.send("Target.getTargetInfo")) as { targetInfo: { targetId: string } };
-      await cdp.detach();
       const before = new Set(await iframeTargets());
-      const { targetId: devtoolsId } = (await bs.send("Target.openDevTools", { targetId: targetInfo.targetId })) as { targetId: string };
+      const { targetId: devtoolsId } = (await bs.send("Target.openDevTools", { targetId: await targetIdOf(ctx, page) })) as { targetId: string };
       const { sessionId: dt } = (await bs.send("Target.attachToTarget", { targetId: devtoolsId, flatten: false })) as { sessionId: string };
       for (let i = 0; i < 200; i++) {
         // the DevTools target starts as about:blank (readyState "complete" too, but no DevTools

@@ -21,6 +21,8 @@ import { hookBench, withInterval, type OpenSide } from "./hook-bench.ts";
 import { bench } from "./harness.ts";
 
 const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 31);
+/** EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN). */
+const ONLY = process.env.EXT_BENCH_ONLY === "ws" || process.env.EXT_BENCH_ONLY === "polling" ? process.env.EXT_BENCH_ONLY : undefined;
 
 async function main(): Promise<void> {
   const dist = await buildForTest();
@@ -66,10 +68,10 @@ async function main(): Promise<void> {
       };
     };
 
-    const vsBare = await hookBench(sides(false), { rounds: ROUNDS, server });
+    const vsBare = await hookBench(sides(false), { rounds: ROUNDS, server, only: ONLY });
     console.log(`extension + panel vs bare Chromium: ws round trips/s ${vsBare.ws.with.toFixed(0)} vs ${vsBare.ws.without.toFixed(0)}; ` +
       `polling requests/s ${vsBare.polling.with.toFixed(0)} vs ${vsBare.polling.without.toFixed(0)}`);
-    const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server });
+    const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server, only: ONLY });
     console.log(`extension + panel vs bare Chromium with DevTools open: ws ${vsDevtools.ws.with.toFixed(0)} vs ${vsDevtools.ws.without.toFixed(0)}; ` +
       `polling ${vsDevtools.polling.with.toFixed(0)} vs ${vsDevtools.polling.without.toFixed(0)}`);
     console.log(`ratios (${ROUNDS} rounds): ws ${withInterval(vsDevtools.wsRatio, vsDevtools.wsInterval)}, ` +

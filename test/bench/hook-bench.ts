@@ -41,6 +41,8 @@ export interface HookBenchOptions {
   msPerRound?: number;
   /** An already running server (from test/e2e/hook-helpers.ts); started and stopped here if absent. */
   server?: TestServer;
+  /** Measure one kind only (an investigation's twice-as-many rounds in the same time); the other ratio is NaN. */
+  only?: "ws" | "polling";
 }
 
 /** Installed in the page after load, identically on both sides. */
@@ -80,7 +82,7 @@ export const DRIVER = `(() => {
   Object.defineProperty(window, "__hookBench", { value: { wsRun, pollRun }, enumerable: false });
 })();`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : NaN);
 
 /**
  * 95% percentile-bootstrap interval of the median of `xs` (seeded, so a rerun over the same
@@ -116,7 +118,7 @@ export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {})
     }
     const rate: Record<"ws" | "polling", Record<Side, number[]>> = { ws: { with: [], without: [] }, polling: { with: [], without: [] } };
     for (let r = 0; r < rounds; r++) {
-      for (const kind of ["ws", "polling"] as const) {
+      for (const kind of opts.only ? [opts.only] : (["ws", "polling"] as const)) {
         const fn = kind === "ws" ? "wsRun" : "pollRun";
         // One side at a time, alternating which goes first (ABBA): run together, two browsers
         // fought over the 2 cores and single rounds swung 3-5x with the scheduler's mood;
@@ -130,7 +132,7 @@ export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {})
       }
     }
     if (process.env.HOOK_BENCH_VERBOSE) console.log(JSON.stringify(rate));
-    const ratios = (k: "ws" | "polling") => rate[k].with.map((w, i) => w / rate[k].without[i]!);
+    const ratios = (k: "ws" | "polling") => (rate[k].with.length ? rate[k].with.map((w, i) => w / rate[k].without[i]!) : [NaN]);
     return {
       wsRatio: median(ratios("ws")),
       pollingRatio: median(ratios("polling")),

@@ -140,7 +140,8 @@ test("listener order, phases, exceptions from app handlers and unhandled rejecti
       x.open("GET", "/http-echo/?EIO=4&transport=polling");
       x.onload = () => { throw new Error("xhr boom"); };
       x.send();
-      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 250 && !log.some((l) => l.includes("xhr boom")); i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50));
       return log;
     }, server.closedPort));
     captured.push(await hp.events(100));

@@ -5,6 +5,9 @@
 // Pure: takes the file's text (or its parsed JSON) and never throws; a malformed, truncated
 // or foreign file yields `{ error }` with one line naming what is wrong.
 import { CAPTURE_VERSION, type CaptureData, type CaptureEvent } from "../capture.ts";
+import { detectFromUrl, type UrlShape } from "../detect.ts";
+import { parseSio09Handshake } from "../sio09/handshake.ts";
+import { isDecodeError } from "../types.ts";
 
 export interface HarImport {
   events: CaptureEvent[];
@@ -107,42 +110,47 @@ export function importHar(input: string | unknown): HarImportResult {
   return { events: out.map((o) => o.ev), warnings, creator, entries: log.entries.length, websocketsWithoutMessages: wsNoMsg };
 }
 
-const SID_PARAM = /[?&]sid=([^&#]+)/;
 const OPEN_SID = /^(?:\d+:)?0\{"sid":"([^"]+)"/;
+
+/** The sid a handshake reply announces (Engine.IO open packet, or a 0.9 `sid:hb:close:transports` body). */
+function announcedSid(shape: UrlShape, ev: CaptureEvent & { type: "http-response" }): string | null {
+  if (!ev.body || !("text" in ev.body)) return null;
+  if (shape.family === "eio") return OPEN_SID.exec(ev.body.text)?.[1] ?? null;
+  const r = parseSio09Handshake(ev.body.text);
+  return isDecodeError(r) ? null : r.sid;
+}
 
 /**
  * HAR times have millisecond resolution (startedDateTime) while a client sends its first
- * request with the new sid within the same millisecond as the handshake reply arrives, so a
- * sort by time can put that request first. Move any request or socket carrying a sid that is
- * still unknown right after the handshake reply that announces it.
+ * request with the new sid (or opens its WebSocket) within the same millisecond as the
+ * handshake reply arrives, so a sort by time can put that request first. Move any request or
+ * socket carrying a sid that is still unknown right after the handshake reply that announces
+ * it. Both families: Engine.IO (`?sid=`) and 0.9 (`/1/<transport>/<sid>`).
  */
 function causalOrder(out: { ev: CaptureEvent; order: number }[]): void {
   const announced = new Map<string, number>(); // sid → index of the handshake reply
-  const reqConn = new Set<string>(); // conns of handshake requests (no sid)
+  const handshakes = new Map<string, UrlShape>(); // conns of handshake requests (no sid)
+  const carriers = new Map<number, string>(); // index of a request/socket → the sid it carries
   for (let i = 0; i < out.length; i++) {
     const ev = out[i]!.ev;
-    if (ev.type === "http-request" && !SID_PARAM.test(ev.url)) reqConn.add(ev.conn);
-    else if (ev.type === "http-response" && reqConn.has(ev.conn) && ev.body && "text" in ev.body) {
-      const m = OPEN_SID.exec(ev.body.text);
-      if (m && !announced.has(m[1]!)) announced.set(m[1]!, i);
+    if (ev.type === "http-request" || ev.type === "ws-open") {
+      const shape = detectFromUrl(ev.url);
+      if (!shape) continue;
+      if (shape.sid !== undefined) carriers.set(i, shape.sid);
+      else if (ev.type === "http-request" && (shape.family === "eio" || shape.kind === "handshake")) handshakes.set(ev.conn, shape);
+    } else if (ev.type === "http-response") {
+      const shape = handshakes.get(ev.conn);
+      const sid = shape ? announcedSid(shape, ev) : null;
+      if (sid !== null && !announced.has(sid)) announced.set(sid, i);
     }
   }
   if (announced.size === 0) return;
   // conn → the reply it must follow
   const follow = new Map<string, number>();
-  for (let i = 0; i < out.length; i++) {
-    const ev = out[i]!.ev;
-    const m = ev.type === "http-request" || ev.type === "ws-open" ? SID_PARAM.exec(ev.url) : null;
-    if (!m) continue;
-    let sid: string;
-    try {
-      sid = decodeURIComponent(m[1]!);
-    } catch {
-      continue;
-    }
+  for (const [i, sid] of carriers) {
     const at = announced.get(sid);
     // Only within a few milliseconds: a real gap means the handshake was elsewhere.
-    if (at !== undefined && at > i && out[at]!.ev.ts - ev.ts <= 5) follow.set(ev.conn, at);
+    if (at !== undefined && at > i && out[at]!.ev.ts - out[i]!.ev.ts <= 5) follow.set(out[i]!.ev.conn, at);
   }
   if (follow.size === 0) return;
   let k = 0;

@@ -770,6 +770,11 @@ export class SessionModel {
       const h = r.handshake;
       const client = this.clientKey(c.shape.endpoint, ev.frameId, ev.frameUrl);
       const existing = this.bySid.get(h.sid);
+      if (existing && existing.partial) {
+        // The transport with this sid was seen first (same-millisecond timestamps): this is its handshake.
+        existing.partial = false;
+        existing.startedAt = Math.min(existing.startedAt, c.ts);
+      }
       const s = existing ?? this.createSession(c.shape, h.sid, c.ts, ev.ts, client, false);
       s.pingTimeout = h.heartbeatTimeout !== null ? h.heartbeatTimeout * 1000 : null;
       s.upgrades = h.transports;

@@ -142,6 +142,47 @@ test("same-millisecond HAR times: a request carrying the new sid is put after th
   assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "connecting");
 });
 
+test("same-millisecond HAR times, Socket.IO 0.9: the WebSocket /1/websocket/<sid> follows the handshake reply", () => {
+  // the 0.9 client opens its WebSocket synchronously in the handshake's load handler: the
+  // reply ends at 5.6, the socket is written as starting at 5 (startedDateTime has ms resolution)
+  const har = {
+    log: {
+      entries: [
+        entry(0, 5.6, "GET", "http://127.0.0.1:3009/socket.io/1/?t=1700000000000", 200, { text: "AbC123:60:60:websocket,xhr-polling" }),
+        {
+          startedDateTime: new Date(T0 + 5).toISOString(),
+          time: 1,
+          _resourceType: "websocket",
+          request: { method: "GET", url: "ws://127.0.0.1:3009/socket.io/1/websocket/AbC123", headers: [] },
+          response: { status: 101, headers: [], content: { size: 0, mimeType: "x-unknown" } },
+          _webSocketMessages: [
+            { type: "receive", time: T0 / 1000 + 0.0062, opcode: 1, data: "1::" },
+            { type: "send", time: T0 / 1000 + 0.0063, opcode: 1, data: "1::/chat" },
+          ],
+        },
+      ],
+    },
+  };
+  const r = ok(importHar(har));
+  assert.deepEqual(r.events.map((e) => e.type), ["http-request", "http-response", "ws-open", "ws-opened", "ws-frame", "ws-frame"]);
+  const m = new SessionModel();
+  m.applyAll(r.events);
+  assert.equal(m.sessions.length, 1);
+  assert.equal(m.sessions[0]!.partial, false, "the handshake is this session's");
+  assert.equal(m.sessions[0]!.pingTimeout, 60000, "heartbeat timeout from the handshake");
+});
+
+test("Socket.IO 0.9 model: a handshake reply applied after its WebSocket opened still completes the session", () => {
+  const m = new SessionModel();
+  m.apply({ v: 1, ts: 5, conn: "w", type: "ws-open", url: "ws://127.0.0.1:3009/socket.io/1/websocket/AbC123" });
+  assert.equal(m.sessions[0]!.partial, true);
+  m.apply({ v: 1, ts: 0, conn: "h", type: "http-request", method: "GET", url: "http://127.0.0.1:3009/socket.io/1/?t=1" });
+  m.apply({ v: 1, ts: 5, conn: "h", type: "http-response", status: 200, body: { text: "AbC123:60:60:websocket" } });
+  assert.equal(m.sessions.length, 1);
+  assert.equal(m.sessions[0]!.partial, false);
+  assert.equal(m.sessions[0]!.startedAt, 0);
+});
+
 test("a request without status nor error (a long poll pending at export) yields no response and closes nothing", () => {
   const base = "http://localhost:3000/socket.io/?EIO=4&transport=polling";
   const har = {

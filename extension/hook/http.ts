@@ -12,16 +12,28 @@ import {
 
 const METHODS = /^(?:delete|get|head|options|post|put|patch)$/i;
 function normMethod(m: unknown): string {
+  if (m === "GET" || m === "POST") return m; // what every Socket.IO client passes
   const s = String(m);
   return METHODS.test(s) ? strUpper(s) : s;
 }
 
-function resolve(url: unknown): string | undefined {
+const ABSOLUTE = /^https?:\/\//i;
+function resolve(s: string): string | undefined {
   try {
-    return new NativeURL(String(url), document.baseURI).href;
+    // an absolute URL parses once; a relative one also makes the URL parser read the base
+    return (ABSOLUTE.test(s) ? new NativeURL(s) : new NativeURL(s, document.baseURI)).href;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * False when `url` cannot be an Engine.IO / 0.9 URL even once resolved, so the app's other
+ * requests cost one look at the string, not a URL parse. Resolution adds no query parameter
+ * and no `1/` segment that the text does not already hold (backslashes become slashes).
+ */
+function mayBeSocketIo(s: string): boolean {
+  return s.indexOf("EIO=") >= 0 || s.indexOf("transport=") >= 0 || s.indexOf("1/") >= 0 || s.indexOf("1\\") >= 0;
 }
 
 interface BodyCapture {
@@ -67,6 +79,8 @@ interface XhrState {
   contentType?: string;
   conn?: string;
   listening: boolean;
+  /** abort / error / timeout listeners added (only once a request of this XHR has failed). */
+  failures: boolean;
 }
 
 export function installXhr(win: typeof globalThis): void {
@@ -85,7 +99,18 @@ export function installXhr(win: typeof globalThis): void {
     const st = wmGet(states, this);
     if (!st?.conn || !ev.isTrusted || readyState(this) !== 4) return;
     const code = status(this);
-    if (code === 0) return; // abort / error / timeout follows
+    if (code === 0) {
+      // abort / error / timeout is dispatched right after this readystatechange (the XHR
+      // standard's "request error steps"): listen for it only now, so a request that succeeds
+      // costs one listener, not four
+      if (!st.failures) {
+        st.failures = true;
+        addListener(this, "abort", onAbort, true);
+        addListener(this, "error", onError, true);
+        addListener(this, "timeout", onTimeout, true);
+      }
+      return;
+    }
     const conn = st.conn;
     st.conn = undefined;
     try {
@@ -124,25 +149,24 @@ export function installXhr(win: typeof globalThis): void {
   wrapMethod(proto, "open", (original, self, args) => {
     const result = apply(original, self, args);
     try {
-      const url = resolve(args[1]);
       let st = wmGet(states, self as object);
+      const text = String(args[1]); // once: the page's own toString must not see us call it twice
+      if (!st && !mayBeSocketIo(text)) return result;
+      const url = resolve(text);
       const matched = url !== undefined && isSocketIoUrl(url);
       if (!st) {
         if (!matched) return result; // untracked until it opens a Socket.IO URL
-        st = { method: "", url: "", matched, listening: false };
+        st = { method: "", url: "", matched, listening: false, failures: false };
         wmSet(states, self as object, st);
       }
       st.method = normMethod(args[0]);
-      st.url = url ?? String(args[1]);
+      st.url = url ?? text;
       st.matched = matched;
       st.contentType = undefined;
       st.conn = undefined;
       if (matched && !st.listening) {
         st.listening = true;
         addListener(self as object, "readystatechange", onReadyState, true);
-        addListener(self as object, "abort", onAbort, true);
-        addListener(self as object, "error", onError, true);
-        addListener(self as object, "timeout", onTimeout, true);
       }
     } catch {
       // ignore
@@ -215,7 +239,8 @@ export function installFetch(win: typeof globalThis): void {
       const input = args[0];
       const init = args[1] as RequestInit | undefined | null;
       const isRequest = input instanceof NativeRequest;
-      const url = isRequest ? requestUrl(input) : resolve(input);
+      const text = isRequest ? "" : String(input);
+      const url = isRequest ? requestUrl(input) : mayBeSocketIo(text) ? resolve(text) : undefined;
       if (url !== undefined && isSocketIoUrl(url)) {
         conn = newConn();
         const method = normMethod(init?.method ?? (isRequest ? requestMethod(input) : "GET"));

@@ -184,6 +184,11 @@ function mainHandlers(ctx: Ctx, api: Api, extra: { recovery?: (id: string) => vo
     s.emit("server-asks", payload, (reply: unknown) => { if (isFn(cb)) cb({ reply: [reply] }); });
   });
   s.on("no-ack", () => { /* the ack deliberately never comes */ });
+  s.on("slow-ack", (ms: unknown, cb: unknown) => {
+    // acked after `ms` (at most 10 s): an ack that arrives long after its event
+    const wait = Math.min(Math.max(Number(ms) || 0, 0), 10_000);
+    if (isFn(cb)) setTimeout(() => cb("late", wait), wait);
+  });
   s.on("bin", (buf: unknown, cb: unknown) => {
     const b = Buffer.isBuffer(buf) ? buf : buf instanceof ArrayBuffer ? Buffer.from(buf) : Buffer.alloc(0);
     let sum = 0;

@@ -46,6 +46,8 @@ function reset(): void {
   model = createModel();
   pendingRows = [];
   pendingReceived = 0;
+  timeOrigin = null;
+  rowsOffset = 0;
   batch(() => {
     rows.value = [];
     received.value = 0;
@@ -85,6 +87,10 @@ const BUSY_RENDER_MS = 1000;
 let pendingRows: readonly CaptureEvent[] = [];
 let pendingReceived = 0;
 let renderTimer: ReturnType<typeof setTimeout> | undefined;
+/** Times in the events table count from the first event since the panel (or Clear) started. */
+let timeOrigin: number | null = null;
+/** How many rows the MAX_ROWS cap has dropped from the front of `rows` since then. */
+let rowsOffset = 0;
 let lastRender = -Infinity;
 function scheduleRender(): void {
   if (renderTimer !== undefined) return;
@@ -97,6 +103,8 @@ function scheduleRender(): void {
     pendingRows = [];
     batch(() => {
       const all = rows.value.concat(add);
+      if (timeOrigin === null && typeof all[0]?.ts === "number") timeOrigin = all[0].ts;
+      if (all.length > MAX_ROWS) rowsOffset += all.length - MAX_ROWS;
       rows.value = all.length > MAX_ROWS ? all.slice(all.length - MAX_ROWS) : all;
       received.value += pendingReceived;
       pendingReceived = 0;
@@ -199,19 +207,61 @@ function AckCell({ e }: { e: EventRecord }) {
 /**
  * A long list as a run of small fixed-layout tables of BLOCK rows each. Every block sits in a
  * `content-visibility: auto` box, so the browser styles, lays out and paints only the blocks on
- * screen: under load every render rewrites all rows, and laying out one big auto-sized table
- * was the panel's largest cost (about 4% of a core on a flooded page, per
- * test/bench/ext-profile.ts). Fixed column widths keep the blocks' columns aligned.
+ * screen: laying out one big auto-sized table was the panel's largest cost (about 4% of a core
+ * on a flooded page, per test/bench/ext-profile.ts). Fixed column widths keep the blocks'
+ * columns aligned.
+ *
+ * Blocks are cut at multiples of BLOCK of the rows' index in the whole list (`offset` is the
+ * index of `rows[0]`), so a block whose rows did not change is skipped by `Block` (`stamp` names
+ * what can change in a row after it was drawn: an ack arriving). A quiet page's render then
+ * diffs the last block, not the whole list.
+ *
+ * Blocks and rows are keyed by position, not by row identity: under load every row on screen is
+ * new at each render, and position keys let preact rewrite the texts of the rows it has instead of
+ * removing them all and building as many new ones (identity keys measured twice the panel's CPU
+ * time on a busy page: element creation and insertion dominated).
  */
 const BLOCK = 25;
-function Blocks<T>({ rows, table }: { rows: readonly T[]; table: (rows: readonly T[], first: number) => preact.JSX.Element }) {
-  // `table` renders one block: a table, or any list
+type BlockTable<T> = (rows: readonly T[], first: number) => preact.JSX.Element;
+interface BlockProps<T> {
+  rows: readonly T[];
+  first: number;
+  table: BlockTable<T>;
+  /** Anything else the rows' text depends on (e.g. the time origin). */
+  context: unknown;
+  stamp?: (row: T) => unknown;
+}
+class Block<T> extends Component<BlockProps<T>> {
+  private stamps: unknown[] = [];
+  override shouldComponentUpdate(next: BlockProps<T>): boolean {
+    const a = this.props.rows;
+    const b = next.rows;
+    if (next.first !== this.props.first || next.context !== this.props.context || a.length !== b.length) return true;
+    for (let i = 0; i < b.length; i++) {
+      if (a[i] !== b[i]) return true;
+      if (next.stamp && next.stamp(b[i]!) !== this.stamps[i]) return true;
+    }
+    return false;
+  }
+  override render() {
+    const { rows, first, table, stamp } = this.props;
+    this.stamps = stamp ? rows.map(stamp) : [];
+    return <div class="block">{table(rows, first)}</div>;
+  }
+}
+function Blocks<T>({ rows, offset = 0, table, context, stamp }: { rows: readonly T[]; offset?: number; table: BlockTable<T>; context?: unknown; stamp?: (row: T) => unknown }) {
   const blocks: preact.JSX.Element[] = [];
-  for (let first = 0; first < rows.length; first += BLOCK) {
-    blocks.push(<div class="block" key={first}>{table(rows.slice(first, first + BLOCK), first)}</div>);
+  for (let i = 0; i < rows.length; ) {
+    const abs = offset + i;
+    const end = Math.min(rows.length, i + BLOCK - (abs % BLOCK));
+    blocks.push(<Block key={blocks.length} rows={rows.slice(i, end)} first={abs} table={table} context={context} stamp={stamp} />);
+    i = end;
   }
   return <>{blocks}</>;
 }
+
+/** What can change in an event row after it is drawn: its ack arriving. */
+const ackStamp = (e: EventRecord) => e.ack;
 
 function Namespace({ ns }: { ns: NamespaceSocket }) {
   const shown = ns.events.length > MAX_EVENTS_PER_NSP ? ns.events.slice(-MAX_EVENTS_PER_NSP) : ns.events;
@@ -225,12 +275,14 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
       {shown.length > 0 && (
         <Blocks
           rows={shown}
+          offset={ns.events.length - shown.length}
+          stamp={ackStamp}
           table={(rows, first) => (
             <table class="sio-events">
               <colgroup><col class="dir" /><col class="name" /><col class="args" /><col class="ack" /></colgroup>
               <tbody>
                 {rows.map((e, i) => (
-                  <tr key={first + i} class={e.dir}>
+                  <tr key={i} class={e.dir}>
                     <td>{e.dir === "out" ? "↑" : "↓"}</td>
                     <td class="name">{e.name}</td>
                     <td class="args">{short(e.args)}</td>
@@ -287,11 +339,12 @@ function Sessions() {
         <section class="diagnostics">
           <h3>Diagnostics</h3>
           <Blocks
-            rows={diags.slice(-200)}
+            rows={diags.length > 200 ? diags.slice(-200) : diags}
+            offset={Math.max(0, diags.length - 200)}
             table={(rows, first) => (
               <ul>
                 {rows.map((d, i) => (
-                  <li key={first + i} class={d.severity}>{d.severity}: {d.message}</li>
+                  <li key={i} class={d.severity}>{d.severity}: {d.message}</li>
                 ))}
               </ul>
             )}
@@ -318,7 +371,7 @@ function Events() {
   // Rows are keyed by position (here, in Namespace and in Diagnostics): under load every row on
   // screen is new at each render, and position keys let preact rewrite the texts of the rows it
   // has instead of removing them all and building as many new ones (the panel's main cost).
-  const t0 = all[0]?.ts ?? 0;
+  const t0 = timeOrigin ?? 0;
   return (
     <div class="events-view">
       <table class="events">
@@ -327,12 +380,14 @@ function Events() {
       </table>
       <Blocks
         rows={list}
+        offset={rowsOffset + all.length - list.length}
+        context={t0}
         table={(rows, first) => (
           <table class="events">
             <colgroup><col class="time" /><col class="conn" /><col class="type" /><col class="data" /></colgroup>
             <tbody>
               {rows.map((e, i) => (
-                <tr key={first + i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
+                <tr key={i} class={e.type === "page" ? "page" : "dir" in e ? e.dir : ""}>
                   <td>{typeof e.ts === "number" ? ((e.ts - t0) / 1000).toFixed(3) : ""}</td>
                   <td>{String(e.conn)}</td>
                   <td>{String(e.type)}{"dir" in e ? (e.dir === "out" ? " ↑" : " ↓") : ""}</td>

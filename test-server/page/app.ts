@@ -18,6 +18,8 @@ export interface DemoApi {
   /** The main socket's current transport name ("polling", "websocket"; 0.9: "xhr-polling", "websocket"). */
   transport(): string;
   connected(): boolean;
+  /** Emits on the main socket with an ack callback; resolves with the ack's arguments (for tests and the console). */
+  call(event: string, args: unknown[], timeoutMs?: number): Promise<unknown[]>;
   results: Record<string, ScenarioResult & { ms: number }>;
 }
 
@@ -287,6 +289,7 @@ function start(make: (parser: "default" | "msgpack") => ClientLine): void {
     serverUrl: base,
     transport: () => main.transportName(),
     connected: () => main.connected(),
+    call: (event, args, timeoutMs = 5000) => main.call(String(event), Array.isArray(args) ? args : [], timeoutMs),
     results: resultsStore,
   };
 }

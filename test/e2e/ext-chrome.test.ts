@@ -188,6 +188,31 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     await b.close();
   });
 
+  test("live: a row drawn as 'ack pending' changes to acked when the ack arrives later", async () => {
+    const page = await openDemo("4");
+    const panel = await chrome.openPanel(page);
+    await run(page, "events", "acks"); // rows before it: the slow one sits in a block with others
+    const acked = page.evaluate(() => window.demo.call("slow-ack", [2500], 8000));
+    const cell = `(() => {
+      const row = [...document.querySelectorAll(".nsp[data-nsp='/'] table.sio-events tr")].find((r) => r.querySelector("td.name")?.textContent === "slow-ack");
+      return row ? row.lastElementChild.textContent : "";
+    })()`;
+    let text = "";
+    for (let i = 0; i < 100 && !/pending/.test(text); i++) {
+      text = await panel.evaluate<string>(cell);
+      if (!/pending/.test(text)) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(text, /^ack #\d+ pending$/, "first drawn while its ack is outstanding");
+    assert.deepEqual(await acked, ["late", 2500]);
+    for (let i = 0; i < 60 && !/late/.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await panel.evaluate<string>(cell);
+    }
+    assert.match(text, /^ack #\d+ ← \["late",2500\] \(\d+(\.\d)? ms\)$/, "redrawn with the ack");
+    await panel.close();
+    await page.close();
+  });
+
   test("reload: the panel starts over, or keeps everything with preserve log", async () => {
     const page = await openDemo("4");
     const panel = await chrome.openPanel(page);

@@ -64,10 +64,10 @@ try {
   await page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [kind, 1000] as const);
   const a = processes();
   const t0 = process.cpuUsage();
-  const n = (await page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [kind, secs * 1000] as const)) as number;
+  const { n, elapsed } = (await page.evaluate(([f, t]) => (window as any).__hookBench[f as string](t), [kind, secs * 1000] as const)) as { n: number; elapsed: number };
   const b = processes();
   const nodeCpu = (process.cpuUsage(t0).user + process.cpuUsage(t0).system) / 1e6;
-  console.log(`${n} ${kind === "wsRun" ? "round trips" : "requests"} in ${secs} s (${(n / secs).toFixed(0)}/s); CPU seconds per 1,000:`);
+  console.log(`${n} ${kind === "wsRun" ? "round trips" : "requests"} in ${(elapsed / 1000).toFixed(2)} s (${((n * 1000) / elapsed).toFixed(0)}/s); CPU seconds per 1,000:`);
   const rows: Array<[string, number]> = [];
   for (const [pid, p] of b) {
     const used = p.label.startsWith("node") ? nodeCpu : p.cpu - (a.get(pid)?.cpu ?? 0);

@@ -78,14 +78,20 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       assertScenarioTraffic(line, events);
       const main = assertModel(line, (await panel.snapshot()).report as ModelReport);
       // and the panel shows it: the session, its namespaces and the acks are on screen
-      const shown = await panel.evaluate<{ head: string; nsps: string[]; acked: string }>(`(() => {
-        const s = [...document.querySelectorAll("section.session")].find((x) => x.dataset.sid === ${JSON.stringify(main.sid)});
-        return s ? { head: s.querySelector("h3").textContent, nsps: [...s.querySelectorAll(".nsp h4")].map((h) => h.textContent), acked: [...s.querySelectorAll(".acked")].map((a) => a.textContent).join("|") } : null;
-      })()`);
+      const ackMe = "ack #" + main.namespaces.find((n) => n.nsp === "/")!.events.find((e) => e.name === "ack-me")!.ackId;
+      // the view catches up with the model within a render (≤ 1 s) and a frame (rows near the viewport are drawn then)
+      let shown: { head: string; nsps: string[]; acked: string } | null = null;
+      for (let i = 0; i < 40 && !shown?.acked.includes(ackMe); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 100));
+        shown = await panel.evaluate<{ head: string; nsps: string[]; acked: string } | null>(`(() => {
+          const s = [...document.querySelectorAll("section.session")].find((x) => x.dataset.sid === ${JSON.stringify(main.sid)});
+          return s ? { head: s.querySelector("h3").textContent, nsps: [...s.querySelectorAll(".nsp h4")].map((h) => h.textContent), acked: [...s.querySelectorAll(".acked")].map((a) => a.textContent).join("|") } : null;
+        })()`);
+      }
       assert.ok(shown, `${line}: the session's card is on screen`);
       assert.match(shown.head, new RegExp(`Socket\\.IO rev ${main.socketio}`));
       assert.ok(shown.nsps.some((t) => t.startsWith("/ connected")), `${line}: "/ connected" on screen: ${shown.nsps.join(",")}`);
-      assert.ok(shown.acked.includes('ack #' + main.namespaces.find((n) => n.nsp === "/")!.events.find((e) => e.name === "ack-me")!.ackId), `${line}: ack-me's ack on screen`);
+      assert.ok(shown.acked.includes(ackMe), `${line}: ack-me's ack on screen`);
       await panel.close();
       await page.close();
     }
@@ -160,6 +166,31 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     assert.ok(gaps.length === 1 || (gaps.length === 0 && seqs[0]! > 0), `kept: the page's start, then the newest events, in order (gaps ${gaps.length}, first ${seqs[0]})`);
     const shown = await panel.evaluate<string>(`document.querySelector('[data-testid="dropped"]')?.textContent ?? ""`);
     assert.match(shown, new RegExp(`^${snap.dropped} dropped`), "the dropped count is on screen");
+    // long lists: only the blocks of rows near the viewport are drawn; scrolling draws the others
+    const lists = `(() => {
+      const blocks = [...document.querySelectorAll(".nsp[data-nsp='/'] .block")];
+      const last = blocks[blocks.length - 1];
+      return { blocks: blocks.length, drawn: blocks.filter((b) => b.querySelector("tr")).length,
+        lastHeight: last ? last.getBoundingClientRect().height : 0,
+        lastText: last ? [...last.querySelectorAll("tr")].map((r) => r.textContent).join("|") : "" };
+    })()`;
+    type Lists = { blocks: number; drawn: number; lastHeight: number; lastText: string };
+    let before: Lists = await panel.evaluate<Lists>(lists);
+    for (let i = 0; i < 30 && before.drawn === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      before = await panel.evaluate<Lists>(lists);
+    }
+    assert.ok(before.blocks === 8 || before.blocks === 9, `the namespace's last 200 events, in blocks of 25 rows cut at multiples of 25 (${before.blocks})`);
+    assert.ok(before.drawn >= 1 && before.drawn < before.blocks, `only the blocks near the top are drawn (${before.drawn} of ${before.blocks})`);
+    assert.equal(before.lastText, "", "the last block is an empty box…");
+    assert.ok(before.lastHeight > 100, `…holding its place (${before.lastHeight}px)`);
+    await panel.evaluate(`document.querySelector(".nsp[data-nsp='/'] .block:last-of-type").scrollIntoView()`);
+    let after: Lists = before;
+    for (let i = 0; i < 30 && !after.lastText; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await panel.evaluate<Lists>(lists);
+    }
+    assert.match(after.lastText, new RegExp(`flood\\[${COUNT - 1},`), "scrolled into view, the last block shows the newest event");
     await panel.close();
     await page.close();
   });

@@ -2,8 +2,9 @@
 // WebSocket echo loop for a while in Chromium with the extension loaded and the panel open, and
 // this prints the CPU time every Chromium process (and the test server) used, per 1,000 round
 // trips, by process kind. A diagnostic for `npm run bench`'s ratios, not a benchmark itself.
-//   node --import tsx test/bench/ext-profile.ts [seconds] [ws|polling] [panel|ext|devtools|bare]
+//   node --import tsx test/bench/ext-profile.ts [seconds] [ws|polling] [panel|ext-devtools|ext|devtools|bare]
 //     panel: extension + DevTools on its Socket.IO panel (the bench's "with" side)
+//     ext-devtools: extension + DevTools on its default panel (the Socket.IO panel never loads)
 //     ext: extension, no DevTools;  devtools: no extension, DevTools open;  bare: neither
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,7 +45,7 @@ function processes(): Map<number, { label: string; cpu: number }> {
 }
 
 const server = await startTestServer();
-const withExt = mode === "panel" || mode === "ext";
+const withExt = mode === "panel" || mode === "ext" || mode === "ext-devtools";
 const ext: ChromeExt | undefined = withExt ? await launchChrome((await buildForTest()).chrome) : undefined;
 const profile = mkdtempSync(join(tmpdir(), "socket-scope-profile-"));
 const ctx: BrowserContext = ext?.ctx ?? (await chromium.launchPersistentContext(profile, {
@@ -57,7 +58,7 @@ try {
   await page.goto(server.origin + "/");
   await page.evaluate(DRIVER);
   const panel = mode === "panel" ? await ext!.openPanel(page) : undefined;
-  if (mode === "devtools") {
+  if (mode === "devtools" || mode === "ext-devtools") {
     await openDevTools(ctx, page);
     await new Promise((r) => setTimeout(r, 2000));
   }

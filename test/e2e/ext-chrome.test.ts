@@ -85,6 +85,8 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
         if (i) await new Promise((r) => setTimeout(r, 100));
         shown = await panel.evaluate<{ head: string; nsps: string[]; acked: string } | null>(`(() => {
           const s = [...document.querySelectorAll("section.session")].find((x) => x.dataset.sid === ${JSON.stringify(main.sid)});
+          // as a user would: scroll to the session's "/" namespace (rows far from the viewport are not drawn)
+          s?.querySelector(".nsp[data-nsp='/']")?.scrollIntoView();
           return s ? { head: s.querySelector("h3").textContent, nsps: [...s.querySelectorAll(".nsp h4")].map((h) => h.textContent), acked: [...s.querySelectorAll(".acked")].map((a) => a.textContent).join("|") } : null;
         })()`);
       }
@@ -225,6 +227,7 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     await run(page, "events", "acks"); // rows before it: the slow one sits in a block with others
     const acked = page.evaluate(() => window.demo.call("slow-ack", [2500], 8000));
     const cell = `(() => {
+      document.querySelector(".nsp[data-nsp='/']")?.scrollIntoView();
       const row = [...document.querySelectorAll(".nsp[data-nsp='/'] table.sio-events tr")].find((r) => r.querySelector("td.name")?.textContent === "slow-ack");
       return row ? row.lastElementChild.textContent : "";
     })()`;

@@ -177,6 +177,7 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
         lastText: last ? [...last.querySelectorAll("tr")].map((r) => r.textContent).join("|") : "" };
     })()`;
     type Lists = { blocks: number; drawn: number; lastHeight: number; lastText: string };
+    await panel.evaluate(`document.querySelector(".nsp[data-nsp='/']").scrollIntoView()`);
     let before: Lists = await panel.evaluate<Lists>(lists);
     for (let i = 0; i < 30 && before.drawn === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -222,10 +222,9 @@ function AckCell({ e }: { e: EventRecord }) {
  * time on a busy page: element creation and insertion dominated).
  */
 const BLOCK = 25;
-type BlockTable<T> = (rows: readonly T[], first: number) => preact.JSX.Element;
+type BlockTable<T> = (rows: readonly T[]) => preact.JSX.Element;
 interface BlockProps<T> {
   rows: readonly T[];
-  first: number;
   table: BlockTable<T>;
   /** Anything else the rows' text depends on (e.g. the time origin). */
   context: unknown;
@@ -285,7 +284,7 @@ class Block<T> extends Component<BlockProps<T>, { near: boolean }> {
     const b = next.rows;
     if (state.near !== this.state.near || a.length !== b.length) return true;
     if (!state.near) return false; // an empty box: only its row count matters
-    if (next.first !== this.props.first || next.context !== this.props.context) return true;
+    if (next.context !== this.props.context) return true;
     for (let i = 0; i < b.length; i++) {
       if (a[i] !== b[i]) return true;
       if (next.stamp && next.stamp(b[i]!) !== this.stamps[i]) return true;
@@ -293,14 +292,14 @@ class Block<T> extends Component<BlockProps<T>, { near: boolean }> {
     return false;
   }
   override render() {
-    const { rows, first, table, stamp } = this.props;
+    const { rows, table, stamp } = this.props;
     if (!this.state.near) {
       this.stamps = [];
       const h = this.drawn.rows === rows.length ? this.drawn.height : Math.round(rows.length * rowPx);
       return <div class="block" ref={this.ref} style={{ height: `${h}px` }} />;
     }
     this.stamps = stamp ? rows.map(stamp) : [];
-    return <div class="block" ref={this.ref} style={{ height: "" }}>{table(rows, first)}</div>;
+    return <div class="block" ref={this.ref} style={{ height: "" }}>{table(rows)}</div>;
   }
 }
 function Blocks<T>({ rows, offset = 0, table, context, stamp }: { rows: readonly T[]; offset?: number; table: BlockTable<T>; context?: unknown; stamp?: (row: T) => unknown }) {
@@ -308,7 +307,7 @@ function Blocks<T>({ rows, offset = 0, table, context, stamp }: { rows: readonly
   for (let i = 0; i < rows.length; ) {
     const abs = offset + i;
     const end = Math.min(rows.length, i + BLOCK - (abs % BLOCK));
-    blocks.push(<Block key={blocks.length} rows={rows.slice(i, end)} first={abs} table={table} context={context} stamp={stamp} />);
+    blocks.push(<Block key={blocks.length} rows={rows.slice(i, end)} table={table} context={context} stamp={stamp} />);
     i = end;
   }
   return <>{blocks}</>;
@@ -331,7 +330,7 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
           rows={shown}
           offset={ns.events.length - shown.length}
           stamp={ackStamp}
-          table={(rows, first) => (
+          table={(rows) => (
             <table class="sio-events">
               <colgroup><col class="dir" /><col class="name" /><col class="args" /><col class="ack" /></colgroup>
               <tbody>
@@ -395,7 +394,7 @@ function Sessions() {
           <Blocks
             rows={diags.length > 200 ? diags.slice(-200) : diags}
             offset={Math.max(0, diags.length - 200)}
-            table={(rows, first) => (
+            table={(rows) => (
               <ul>
                 {rows.map((d, i) => (
                   <li key={i} class={d.severity}>{d.severity}: {d.message}</li>
@@ -436,7 +435,7 @@ function Events() {
         rows={list}
         offset={rowsOffset + all.length - list.length}
         context={t0}
-        table={(rows, first) => (
+        table={(rows) => (
           <table class="events">
             <colgroup><col class="time" /><col class="conn" /><col class="type" /><col class="data" /></colgroup>
             <tbody>

@@ -186,7 +186,8 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     assert.ok(before.blocks === 8 || before.blocks === 9, `the namespace's last 200 events, in blocks of 25 rows cut at multiples of 25 (${before.blocks})`);
     assert.ok(before.drawn >= 1 && before.drawn < before.blocks, `only the blocks near the top are drawn (${before.drawn} of ${before.blocks})`);
     assert.equal(before.lastText, "", "the last block is an empty box…");
-    assert.ok(before.lastHeight > 100, `…holding its place (${before.lastHeight}px)`);
+    // (blocks are cut at multiples of 25 of the event index: the last may hold a single row)
+    assert.ok(before.lastHeight >= 10, `…holding its place (${before.lastHeight}px)`);
     await panel.evaluate(`document.querySelector(".nsp[data-nsp='/'] .block:last-of-type").scrollIntoView()`);
     let after: Lists = before;
     for (let i = 0; i < 30 && !after.lastText; i++) {

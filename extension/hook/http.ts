@@ -28,7 +28,7 @@ function resolve(s: string): string | undefined {
 }
 
 /**
- * False when `url` cannot be an Engine.IO / 0.9 URL even once resolved, so the app's other
+ * False when `s` cannot be an Engine.IO / 0.9 URL even once resolved, so the app's other
  * requests cost one look at the string, not a URL parse. Resolution adds no query parameter
  * and no `1/` segment that the text does not already hold (backslashes become slashes).
  */

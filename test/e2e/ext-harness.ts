@@ -38,8 +38,6 @@ export interface Panel {
   waitFor(pred: (s: PanelSnapshot) => boolean, ms?: number): Promise<PanelSnapshot>;
   /** Picture of the whole DevTools window. */
   screenshot(): Promise<Buffer>;
-  /** A raw CDP command to the panel's own target (e.g. Profiler.* for diagnostics). */
-  cdp(method: string, params?: object): Promise<{ result?: unknown; error?: unknown }>;
   close(): Promise<void>;
 }
 
@@ -225,7 +223,6 @@ export async function launchChrome(ext: string, { headless = true } = {}): Promi
           const r = (await send(dt, "Page.captureScreenshot", { format: "png" })) as { result?: { data?: string } };
           return Buffer.from(r.result?.data ?? "", "base64");
         },
-        cdp: (method, params) => send(ps, method, params),
         async close() {
           await bs.send("Target.closeTarget", { targetId: devtoolsId }).catch(() => {});
         },

@@ -6,6 +6,7 @@
 // and resends it after a reconnect; duplicates are dropped by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
+import { expandEvent } from "../shared/wire.ts";
 import { appendBatch, clearTab, eventsSince, newTab, parseChunks, type Chunk, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
@@ -59,7 +60,8 @@ function restoreChunk(v: unknown): Chunk | undefined {
     }
   }
   if (!Array.isArray(events)) return undefined;
-  const list = events as CaptureEvent[];
+  // compact WebSocket frames (../shared/wire.ts) back to events, one for one (indexes stay put)
+  const list = (events as unknown[]).map(expandEvent) as CaptureEvent[];
   // earlier versions stamped the frame onto every event instead
   const frameId = typeof c.frameId === "number" ? c.frameId : typeof list[0]?.frameId === "number" ? list[0].frameId : 0;
   const chunk: Chunk = { start: c.start, events: list, bytes: typeof c.bytes === "number" ? c.bytes : JSON.stringify(events).length, frameId };

@@ -4,6 +4,7 @@
 // evicted oldest-first (after the page's pinned first chunks) when the tab exceeds its cap, and
 // reset by a top-frame navigation.
 import type { CaptureEvent } from "../../protocol/capture.ts";
+import { expandEvent } from "../shared/wire.ts";
 
 export const MAX_EVENTS_PER_TAB = 20_000;
 export const MAX_BYTES_PER_TAB = 3 * 1024 * 1024;
@@ -224,7 +225,8 @@ function isCaptureEvent(x: unknown): x is CaptureEvent {
 /**
  * The hook's JSON chunks → capture events, and their JSON. Anything malformed is skipped; when
  * nothing was, the JSON is the chunks' own text spliced into one array instead of a second
- * serialisation (the frame fields travel per chunk, so the events are stored as sent).
+ * serialisation (the frame fields travel per chunk, so the events are stored as sent, compact
+ * WebSocket frames included: ../shared/wire.ts).
  */
 export function parseChunks(chunks: unknown[]): { events: CaptureEvent[]; json: string } {
   const events: CaptureEvent[] = [];
@@ -243,7 +245,8 @@ export function parseChunks(chunks: unknown[]): { events: CaptureEvent[]; json: 
       clean = false;
       continue;
     }
-    for (const e of list) {
+    for (const x of list) {
+      const e = expandEvent(x);
       if (isCaptureEvent(e)) events.push(e);
       else clean = false;
     }

@@ -25,6 +25,8 @@ const BUSY_FLUSH_MS = 250;
 const FLUSH_BYTES = 32 * 1024;
 /** "Busy": the previous message left less than this long ago. */
 const BUSY_WINDOW_MS = 1000;
+/** Timers fire a little late or early: a batch this close to BUSY_FLUSH_MS after the last counts as due. */
+const FLUSH_SLACK_MS = 25;
 /** Cap on one message (JSON characters); a larger batch is split. */
 const MAX_MESSAGE = 512 * 1024;
 /** Cap on what we keep while the background is unreachable; the oldest batches go first. */
@@ -142,8 +144,17 @@ function onHook(ev: Event): void {
   pending.push(detail);
   pendingSize += detail.length;
   if (!pendingHasTraffic && TRAFFIC.test(detail)) pendingHasTraffic = true;
-  if (pendingSize >= FLUSH_BYTES) flush();
-  else if (timer === undefined) timer = setTimeout(flush, performance.now() - lastSent < BUSY_WINDOW_MS ? BUSY_FLUSH_MS : QUIET_FLUSH_MS);
+  if (pendingSize >= FLUSH_BYTES) return flush();
+  if (timer !== undefined) return;
+  const since = performance.now() - lastSent;
+  // Busy: the hook already waited its own busy delay (the same BUSY_FLUSH_MS) before sending this
+  // batch, so a batch arriving that long after our last message goes on at once (no second timer).
+  if (since < BUSY_WINDOW_MS) {
+    if (since >= BUSY_FLUSH_MS - FLUSH_SLACK_MS) return flush();
+    timer = setTimeout(flush, BUSY_FLUSH_MS - since);
+  } else {
+    timer = setTimeout(flush, QUIET_FLUSH_MS);
+  }
 }
 
 window.addEventListener(HOOK_EVENT, onHook, true);

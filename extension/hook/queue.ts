@@ -5,6 +5,7 @@
 // Blob must be read first: the next flush starts only when the previous one has dispatched.
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
 import { HOOK_EVENT } from "../shared/bridge.ts";
+import { compactFrame, type CompactFrame } from "../shared/wire.ts";
 import {
   NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
   mathRandom, now, promiseThen, setTimer, stringify,
@@ -24,8 +25,14 @@ interface Entry {
 }
 
 // Few wake-ups matter more than latency: the panel redraws at a human pace, and each extra
-// timer task competes with the page for the main thread (most of all on a loaded machine).
+// timer task competes with the page for the main thread (most of all on a loaded machine; with
+// DevTools open, every timer and event dispatch also records an async stack trace). A quiet
+// page's first events leave after BATCH_DELAY_MS; while traffic keeps coming (the previous batch
+// left less than BUSY_WINDOW_MS ago), one batch per BUSY_BATCH_DELAY_MS, which is also the pace
+// at which the relay forwards to the background (../content/relay.ts).
 const BATCH_DELAY_MS = 50;
+const BUSY_BATCH_DELAY_MS = 250;
+const BUSY_WINDOW_MS = 1000;
 const MAX_BATCH = 512;
 
 const CE = CustomEvent;
@@ -34,6 +41,8 @@ const strictUtf8 = new NativeTextDecoder("utf-8", { fatal: true });
 
 let queue: Entry[] = [];
 let scheduled = false;
+/** When the last batch was queued for the content script (the `now()` clock). */
+let lastFlush = -Infinity;
 let flushing = false;
 
 const prefix = Math.floor(mathRandom() * 2 ** 32).toString(36);
@@ -45,13 +54,14 @@ export function newConn(): string {
 
 /** Queues an event stamped now; `raw` is encoded later into `ev[key]`. Returns its entry. */
 export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding = "binary"): Entry {
+  const ts = now();
   ev.v = CAPTURE_VERSION;
-  ev.ts = now();
+  ev.ts = ts;
   const e: Entry = { ev, key, raw, enc };
   queue[queue.length] = e;
   if (!scheduled && !flushing) {
     scheduled = true;
-    setTimer(flush, queue.length >= MAX_BATCH ? 0 : BATCH_DELAY_MS);
+    setTimer(flush, queue.length >= MAX_BATCH ? 0 : ts - lastFlush < BUSY_WINDOW_MS ? BUSY_BATCH_DELAY_MS : BATCH_DELAY_MS);
   }
   return e;
 }
@@ -105,12 +115,21 @@ function settle(e: Entry): Promise<void> {
 function send(batch: Entry[]): void {
   // one CustomEvent per MAX_BATCH events keeps every bridge message bounded in count
   for (let start = 0; start < batch.length; start += MAX_BATCH) {
-    const out: Draft[] = [];
+    const out: Array<Draft | CompactFrame> = [];
     const end = Math.min(batch.length, start + MAX_BATCH);
     for (let i = start; i < end; i++) {
       const e = batch[i]!;
-      if (e.key && e.raw !== undefined && !isPending(e.raw)) e.ev[e.key] = encode(e.raw, e.enc);
-      out[out.length] = e.ev;
+      const ev = e.ev;
+      if (e.key && e.raw !== undefined && !isPending(e.raw)) {
+        const data = encode(e.raw, e.enc);
+        // WebSocket frames, the bulk of a busy page's events, travel in their compact form
+        if (ev.type === "ws-frame") {
+          out[out.length] = compactFrame(ev.conn, ev.dir as "in" | "out", ev.ts as number, data);
+          continue;
+        }
+        ev[e.key] = data;
+      }
+      out[out.length] = ev;
     }
     try {
       dispatch(target, new CE(HOOK_EVENT, { detail: stringify(out) }));
@@ -123,6 +142,7 @@ function send(batch: Entry[]): void {
 function flush(): void {
   scheduled = false;
   if (queue.length === 0) return;
+  lastFlush = now();
   const batch = queue;
   queue = [];
   const pending: Promise<void>[] = [];

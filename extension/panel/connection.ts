@@ -3,6 +3,7 @@
 // to `onEvents` in order.
 import browser, { type Runtime } from "webextension-polyfill";
 import { PANEL_PORT } from "../shared/bridge.ts";
+import { expandEvent } from "../shared/wire.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import type { BackgroundToPanel, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 
@@ -31,7 +32,9 @@ function parseEvents(m: EventsMsg): CaptureEvent[] | null {
   if (!Array.isArray(list)) return null;
   const frameId = typeof m.frameId === "number" ? m.frameId : 0;
   const frameUrl = typeof m.frameUrl === "string" ? m.frameUrl : undefined;
-  for (const e of list) {
+  for (let i = 0; i < list.length; i++) {
+    // compact WebSocket frames (../shared/wire.ts) become events; a malformed one becomes null
+    const e = (list[i] = expandEvent(list[i]));
     if (typeof e !== "object" || e === null) continue; // the session model reports it
     const w = e as { frameId?: number; frameUrl?: string };
     w.frameId = frameId;

@@ -4,6 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CaptureEvent } from "../../protocol/capture.ts";
+import { compactFrame, expandEvent } from "../../extension/shared/wire.ts";
 import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, parseChunks, type TabLog } from "../../extension/background/backlog.ts";
 
 /** All held events with their indexes, checking that each segment is consecutive. */
@@ -116,5 +117,31 @@ describe("tab backlog", () => {
     assert.deepEqual(bad.events, [frame(1), frame(2), frame(4)], "malformed chunks and events are skipped");
     assert.deepEqual(JSON.parse(bad.json), bad.events);
     assert.deepEqual(parseChunks([]), { events: [], json: "[]" });
+  });
+
+  test("compact WebSocket frames: hand-written compact items expand to the events they stand for, and stay compact in the stored JSON", () => {
+    // written by hand from the format in extension/shared/wire.ts, not produced by compactFrame
+    const text = '["k1.2",1,1700000000123.456,"42[\\"tick\\",{\\"n\\":1}]"]';
+    const bin = '["k1.2",0,5,null,"AQID"]';
+    assert.deepEqual(expandEvent(JSON.parse(text)), { type: "ws-frame", conn: "k1.2", dir: "in", v: 1, ts: 1700000000123.456, data: { text: '42["tick",{"n":1}]' } });
+    assert.deepEqual(expandEvent(JSON.parse(bin)), { type: "ws-frame", conn: "k1.2", dir: "out", v: 1, ts: 5, data: { base64: "AQID" } });
+    // the hook's encoder agrees with the hand-written form
+    assert.equal(JSON.stringify(compactFrame("k1.2", "in", 1700000000123.456, { text: '42["tick",{"n":1}]' })), text);
+    assert.equal(JSON.stringify(compactFrame("k1.2", "out", 5, { base64: "AQID" })), bin);
+    const ok = parseChunks([`[${JSON.stringify(page("http://a/"))},${text}]`, `[${bin}]`]);
+    assert.deepEqual(ok.events.map((e) => e.type), ["page", "ws-frame", "ws-frame"]);
+    assert.equal(ok.json, `[${JSON.stringify(page("http://a/"))},${text},${bin}]`, "the compact text is stored and forwarded as sent");
+  });
+
+  test("compact WebSocket frames: malformed ones are refused like any malformed event", () => {
+    for (const bad of [[], ["c"], ["c", 2, 1, "x"], ["c", "in", 1, "x"], [1, 0, 1, "x"], ["c", 0, "1", "x"], ["c", 0, 1, 7], ["c", 0, 1, "x", "AQID"], ["c", 0, 1, null], ["c", 0, 1, null, 5], ["c", 0, 1, null, "AQID", 1]]) {
+      assert.equal(expandEvent(bad), null, JSON.stringify(bad));
+    }
+    // objects and other values pass through for the caller's own checks
+    assert.deepEqual(expandEvent({ type: "x" }), { type: "x" });
+    assert.equal(expandEvent(7), 7);
+    const r = parseChunks([JSON.stringify([frame(1), ["c", 5, 1, "x"], ["c", 0, 1, "x"]])]);
+    assert.equal(r.events.length, 2, "the malformed compact frame is skipped");
+    assert.deepEqual(JSON.parse(r.json), [frame(1), { type: "ws-frame", conn: "c", dir: "out", v: 1, ts: 1, data: { text: "x" } }]);
   });
 });

@@ -9,7 +9,7 @@ import type { Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
-import { RECORDER, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -41,7 +41,7 @@ async function run(page: Page, ...scenarios: string[]): Promise<void> {
   }
 }
 
-const recorded = (page: Page) => page.evaluate(() => (window as unknown as { __rec: CaptureEvent[] }).__rec.slice());
+const recorded = (page: Page) => recordedIn(page);
 const panelEvents = (p: Panel) => p.evaluate<CaptureEvent[]>("window.__socketScopePanel.events()");
 
 /** Waits until the panel holds exactly what the page's hook dispatched (same events, same order). */
@@ -351,7 +351,7 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       await frame.evaluate(() => window.demo.ready);
       await frame.evaluate(() => window.demo.run("events"));
       const panel = await chrome.openPanel(page);
-      const inner = await frame.evaluate(() => (window as unknown as { __rec: CaptureEvent[] }).__rec.slice());
+      const inner = await recordedIn(frame);
       const snap = await panel.waitFor((s) => s.received >= inner.length + 1);
       const events = await panelEvents(panel);
       assert.ok(snap.received > 0);

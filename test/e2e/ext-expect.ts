@@ -3,6 +3,7 @@
 // and Firefox tests so both browsers are held to the same facts.
 import assert from "node:assert/strict";
 import type { CaptureData, CaptureEvent } from "../../protocol/capture.ts";
+import { expandEvent } from "../../extension/shared/wire.ts";
 
 export const RECORDER = `(() => {
   // Ground truth: every batch the hook hands to the content script, seen from the page.
@@ -12,6 +13,15 @@ export const RECORDER = `(() => {
     try { rec.push(...JSON.parse(e.detail)); } catch {}
   });
 })();`;
+
+/**
+ * What RECORDER saw in a page (a Playwright page or frame, or a puppeteer page), as capture
+ * events: the batches' compact WebSocket frames expanded (extension/shared/wire.ts).
+ */
+export async function recordedIn(target: { evaluate<R>(f: () => R): Promise<R> }): Promise<CaptureEvent[]> {
+  const raw = await target.evaluate(() => (window as unknown as { __rec: unknown[] }).__rec.slice());
+  return raw.map(expandEvent) as CaptureEvent[];
+}
 
 /** An event minus what the relay and the router add (frame attribution). */
 export function strip(e: CaptureEvent): unknown {

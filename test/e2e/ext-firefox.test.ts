@@ -9,7 +9,7 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
-import { RECORDER, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
 
 const UUID = "6f1f4b1e-5c0a-4d7e-9a51-50c4e7c0de01";
 let demo: Demo;
@@ -70,7 +70,7 @@ describe("extension in Firefox ESR", () => {
         const r = await page.evaluate((name) => window.demo.run(name), s);
         assert.ok(r.ok, `${s}: ${JSON.stringify(r.details).slice(0, 300)}`);
       }
-      const want = await page.evaluate(() => (window as unknown as { __rec: CaptureEvent[] }).__rec.slice());
+      const want = await recordedIn(page);
       assert.ok(want.length > 10, "the hook captured the traffic in Firefox");
       const panel = await openPanelPage(url);
       const snap = await until(() => snapshot(panel), (s) => s?.status === "connected" && s.received >= want.length, "the panel receives everything");

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { bundleHook, COLLECTOR, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { bundleHook, COLLECTOR, parseBatch, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -28,9 +28,10 @@ async function open(hook: boolean): Promise<Page> {
   return page;
 }
 async function events(page: Page): Promise<CaptureEvent[]> {
-  await new Promise((r) => setTimeout(r, 300));
+  // longer than the hook's busy batch delay (250 ms)
+  await new Promise((r) => setTimeout(r, 600));
   const batches = await page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
-  return batches.flatMap((b) => JSON.parse(b) as CaptureEvent[]);
+  return batches.flatMap(parseBatch);
 }
 
 test("Firefox: a socket.io 4 session (polling handshake, upgrade, events, binary) is captured exactly", async () => {

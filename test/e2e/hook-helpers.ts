@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
 import { HOOK_EVENT } from "../../extension/shared/bridge.ts";
+import { expandEvent } from "../../extension/shared/wire.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -191,6 +192,11 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
+/** One of the hook's batches as capture events: compact WebSocket frames expanded (extension/shared/wire.ts), as the background does. */
+export function parseBatch(b: string): CaptureEvent[] {
+  return (JSON.parse(b) as unknown[]).map(expandEvent) as CaptureEvent[];
+}
+
 /** Adds, before any page script, a collector of the hook's batches (non-enumerable on window). */
 // (`__name`: tsx compiles test code with esbuild's keepNames, so functions passed to
 // page.evaluate call it; defined non-enumerable like the collector, on every page alike.)
@@ -219,16 +225,17 @@ export async function openPage(browser: Browser, url: string, { hook = 1, before
   return {
     context, page, batches,
     async events(settleMs = 150) {
-      // wait for the hook's batch timer, then until no new batch arrives for a while
+      // wait for the hook's batch timer, then until no new batch arrives for longer than its
+      // busy delay (250 ms: a batch less than a second after the previous one waits that long)
       await page.waitForTimeout(settleMs);
       let seen = -1;
       let all = await batches();
       while (all.length !== seen) {
         seen = all.length;
-        await page.waitForTimeout(150);
+        await page.waitForTimeout(400);
         all = await batches();
       }
-      return all.flatMap((b) => JSON.parse(b) as CaptureEvent[]);
+      return all.flatMap(parseBatch);
     },
   };
 }

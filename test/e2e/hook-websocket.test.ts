@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { launchChromium, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { launchChromium, openPage, parseBatch, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -176,8 +176,14 @@ test("bursts are batched (bounded batches, order kept) and each frame of the pag
     inner.close();
     await new Promise((r) => setTimeout(r, 100));
   });
-  const batches = (await hp.batches()).map((b) => JSON.parse(b) as CaptureEvent[]);
-  const frameBatches = await hp.page.frames()[1]!.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
+  const batches = (await hp.batches()).map(parseBatch);
+  // the close leaves with the frame's next batch (up to the hook's busy delay after the last)
+  const readFrame = () => hp.page.frames()[1]!.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
+  let frameBatches = await readFrame();
+  for (let i = 0; i < 40 && !frameBatches.some((b) => b.includes('"ws-close"')); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    frameBatches = await readFrame();
+  }
   await hp.context.close();
   const evs = batches.flat();
   const frames = evs.filter((e) => e.type === "ws-frame") as Extract<CaptureEvent, { type: "ws-frame" }>[];
@@ -188,7 +194,7 @@ test("bursts are batched (bounded batches, order kept) and each frame of the pag
   assert.ok(batches.length < 60, `2400 frames in a few batches, not one event each (${batches.length})`);
   // the iframe's traffic went to the iframe's own hook, not the top frame's
   assert.ok(!evs.some((e) => e.type === "ws-open" && e.url.endsWith("?frame")));
-  const inner = frameBatches.flatMap((b) => JSON.parse(b) as CaptureEvent[]);
+  const inner = frameBatches.flatMap(parseBatch);
   assert.deepEqual(inner.map((e) => e.type), ["page", "ws-open", "ws-opened", "ws-frame", "ws-frame", "ws-close"]);
   const prefix = (c: string) => c.split(".")[0];
   assert.notEqual(prefix(inner[1]!.conn), prefix(evs[0]!.conn));

@@ -1,6 +1,9 @@
 // What the page hook costs the page: the same page with and without the hook, in Chromium,
 // measured in interleaved rounds (one side at a time, ABBA order):
-//   - small-message WebSocket echo round trips per second (one socket, sequential sends);
+//   - small-message WebSocket echo round trips per second (one socket, sequential sends; the page
+//     checks each echo, as any app reads what it receives: the first read of a MessageEvent's
+//     `data` materialises it and later reads are cached, so a page that never read it charged the
+//     hook — which must read every message — ~7 µs per message that a real page pays anyway);
 //   - long-polling requests per second (sequential XHR POSTs of one Engine.IO 4 event packet to
 //     an Engine.IO-shaped URL, answered `ok` at once, as engine.io-client's polling transport
 //     sends and a server acknowledges them).
@@ -59,8 +62,12 @@ export const DRIVER = `(() => {
     const start = performance.now();
     const end = start + ms;
     const msg = '42["tick",{"n":1}]';
-    await new Promise((resolve) => {
-      ws.onmessage = () => { n++; if (performance.now() < end) ws.send(msg); else resolve(); };
+    await new Promise((resolve, reject) => {
+      ws.onmessage = (e) => {
+        if (e.data !== msg) return reject(new Error("echo mismatch: " + String(e.data).slice(0, 80)));
+        n++;
+        if (performance.now() < end) ws.send(msg); else resolve();
+      };
       ws.send(msg);
     });
     return { n, elapsed: performance.now() - start };

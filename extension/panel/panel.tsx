@@ -246,7 +246,7 @@ interface BlockProps<T> {
 /**
  * Only blocks near the viewport are drawn; the others are empty boxes of the height they had
  * (or, never drawn, of their rows times the average row height seen so far), so the scrollbar
- * stays right. A flooded page re-renders the panel once a second, and drawing every row of every
+ * stays right. A flooded page re-renders the panel every 1-3 s, and drawing every row of every
  * list then cost ~3% of a core in the panel (test/bench/ext-profile.ts, 3,400 frames/s).
  */
 const NEAR = "800px 0px";

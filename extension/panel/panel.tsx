@@ -80,16 +80,17 @@ function ingest(events: readonly CaptureEvent[], droppedNow: number, missedNow: 
 // A busy page sends hundreds of batches a second: the view catches up at most every RENDER_MS
 // after the first new event, and while the traffic keeps coming, at most once every
 // BUSY_RENDER_MS plus PER_EVENT_MS for each event the previous render brought (capped at
-// MAX_RENDER_GAP_MS): the more there is to show, the less often it is shown. Every render
-// restyles, lays out, paints and rasterises what is on screen in a process that shares the CPU
-// with the page being inspected; on a flooded page that was most of the panel's CPU time
-// (test/bench/ext-profile.ts: the extension's process used ~30% less CPU per round trip with
-// renders 3 s apart than 1 s apart), while nobody reads thousands of rows a second anyway. A
-// quiet page keeps the 250 ms / 1 s pace. The test handle and the model are never delayed (they
+// MAX_RENDER_GAP_MS): the more there is to show, the less often it is shown. In the steady state
+// that is a render every 1.05 s at 10 events a second, 1.3 s at 50, 2 s at 100 and 3 s from
+// ~130 on. Every render restyles, lays out, paints and rasterises what is on screen in a process
+// that shares the CPU with the page being inspected, and a busy page changes all of it each
+// time: on a flooded page that was most of the panel's CPU time (the extension's process used
+// ~30% less CPU per round trip with renders 3 s apart than 1 s apart), while nobody reads a
+// hundred rows a second anyway. A quiet page keeps the 250 ms / 1 s pace. The test handle and the model are never delayed (they
 // read pendingRows/pendingReceived directly).
 const RENDER_MS = 250;
 const BUSY_RENDER_MS = 1000;
-const PER_EVENT_MS = 1;
+const PER_EVENT_MS = 5;
 const MAX_RENDER_GAP_MS = 3000;
 let pendingRows: readonly CaptureEvent[] = [];
 let pendingReceived = 0;
@@ -325,11 +326,25 @@ function Blocks<T>({ rows, offset = 0, table, context, stamp }: { rows: readonly
   return <>{blocks}</>;
 }
 
+/**
+ * The newest `max` or so of `rows` (rows[0] has absolute index `offset`), starting at a multiple
+ * of BLOCK, so up to BLOCK - 1 more than `max`: every block but the last is full and keeps its
+ * height while the list moves on. Cut anywhere, the first block's row count changed at every
+ * render and every block after it moved, so the whole visible list was laid out, repainted and
+ * rasterised again even where its rows read the same.
+ */
+function newest<T>(rows: readonly T[], max: number, offset = 0): { shown: readonly T[]; from: number } {
+  if (rows.length <= max) return { shown: rows, from: offset };
+  let cut = rows.length - max;
+  cut = Math.max(0, cut - ((offset + cut) % BLOCK));
+  return { shown: rows.slice(cut), from: offset + cut };
+}
+
 /** What can change in an event row after it is drawn: its ack arriving. */
 const ackStamp = (e: EventRecord) => e.ack;
 
 function Namespace({ ns }: { ns: NamespaceSocket }) {
-  const shown = ns.events.length > MAX_EVENTS_PER_NSP ? ns.events.slice(-MAX_EVENTS_PER_NSP) : ns.events;
+  const { shown, from } = newest(ns.events, MAX_EVENTS_PER_NSP);
   return (
     <div class="nsp" data-nsp={ns.nsp}>
       <h4>
@@ -340,7 +355,7 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
       {shown.length > 0 && (
         <Blocks
           rows={shown}
-          offset={ns.events.length - shown.length}
+          offset={from}
           stamp={ackStamp}
           table={(rows) => (
             <table class="sio-events">
@@ -392,6 +407,7 @@ function Sessions() {
   void version.value; // re-render when the model changed
   const sessions = model.sessions();
   const diags = model.diagnostics();
+  const shownDiags = newest(diags, 200);
   if (!sessions.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
   return (
     <div class="sessions">
@@ -404,8 +420,8 @@ function Sessions() {
         <section class="diagnostics">
           <h3>Diagnostics</h3>
           <Blocks
-            rows={diags.length > 200 ? diags.slice(-200) : diags}
-            offset={Math.max(0, diags.length - 200)}
+            rows={shownDiags.shown}
+            offset={shownDiags.from}
             table={(rows) => (
               <ul>
                 {rows.map((d, i) => (
@@ -432,7 +448,7 @@ function preview(e: CaptureEvent): string {
 
 function Events() {
   const all = rows.value;
-  const list = all.length > SHOWN_ROWS ? all.slice(-SHOWN_ROWS) : all;
+  const { shown: list, from } = newest(all, SHOWN_ROWS, rowsOffset);
   // Rows are keyed by position (here, in Namespace and in Diagnostics): under load every row on
   // screen is new at each render, and position keys let preact rewrite the texts of the rows it
   // has instead of removing them all and building as many new ones (the panel's main cost).
@@ -445,7 +461,7 @@ function Events() {
       </table>
       <Blocks
         rows={list}
-        offset={rowsOffset + all.length - list.length}
+        offset={from}
         context={t0}
         table={(rows) => (
           <table class="events">

@@ -6,41 +6,23 @@
 //     panel: extension + DevTools on its Socket.IO panel (the bench's "with" side)
 //     ext-devtools: extension + DevTools on its default panel (the Socket.IO panel never loads)
 //     ext: extension, no DevTools;  devtools: no extension, DevTools open;  bare: neither
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright";
 import { buildForTest, launchChrome, openDevTools, type ChromeExt } from "../e2e/ext-harness.ts";
 import { startTestServer } from "../e2e/hook-helpers.ts";
 import { DRIVER } from "./hook-bench.ts";
+import { chromiumProcesses } from "./procs.ts";
 
 const secs = Number(process.argv[2] ?? 10);
 const kind = process.argv[3] === "polling" ? "pollRun" : "wsRun";
 const mode = process.argv[4] ?? "panel";
-const TICKS = 100; // USER_HZ
-
+/** Every Chromium process, plus this node process (the bench driver and the test server). */
 function processes(): Map<number, { label: string; cpu: number }> {
   const out = new Map<number, { label: string; cpu: number }>();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8").split(/[\0 ]/);
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cpu = (Number(f[11]) + Number(f[12])) / TICKS;
-      let label: string;
-      if (cmd[0]?.includes("chromium") || cmd[0]?.includes("chrome")) {
-        const type = cmd.find((a) => a.startsWith("--type="))?.slice(7) ?? "browser";
-        const sub = cmd.find((a) => a.startsWith("--utility-sub-type="))?.slice(19);
-        const ext = cmd.includes("--extension-process") ? " (extension)" : "";
-        label = `chromium ${type}${sub ? ` ${sub}` : ""}${ext} #${d}`;
-      } else if (Number(d) === process.pid) label = "node (bench + test server)";
-      else continue;
-      out.set(Number(d), { label, cpu });
-    } catch {
-      /* gone */
-    }
-  }
+  for (const p of chromiumProcesses().values()) out.set(p.pid, { label: `chromium ${p.kind} #${p.pid}`, cpu: p.cpu });
+  out.set(process.pid, { label: "node (bench + test server)", cpu: 0 });
   return out;
 }
 

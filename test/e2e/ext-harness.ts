@@ -44,6 +44,8 @@ export interface Panel {
 export interface ChromeExt {
   ctx: BrowserContext;
   extId: string;
+  /** The browser's --user-data-dir (test/bench/ext-cpu.ts finds its processes by it). */
+  profileDir: string;
   browserSession: CDPSession;
   openPanel(page: Page): Promise<Panel>;
   /** Stops the extension's service worker; resolves once its target is gone. */
@@ -163,10 +165,11 @@ function launchProfile(extArgs: string[], headless: boolean): Promise<{ ctx: Bro
  * extension's own browser is not that: its page measured ~5% faster than a regular profile's
  * with no extension anywhere.)
  */
-export async function launchPlainChrome({ headless = true } = {}): Promise<{ ctx: BrowserContext; close(): Promise<void> }> {
+export async function launchPlainChrome({ headless = true } = {}): Promise<{ ctx: BrowserContext; profileDir: string; close(): Promise<void> }> {
   const { ctx, profile } = await launchProfile([], headless);
   return {
     ctx,
+    profileDir: profile,
     async close() {
       await ctx.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });
@@ -190,6 +193,7 @@ export async function launchChrome(ext: string, { headless = true } = {}): Promi
   const api: ChromeExt = {
     ctx,
     extId,
+    profileDir: profile,
     browserSession: bs,
     async openPanel(page) {
       const before = new Set(await iframeTargets());

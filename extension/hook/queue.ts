@@ -5,7 +5,7 @@
 // Blob must be read first: the next flush starts only when the previous one has dispatched.
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
 import { HOOK_EVENT } from "../shared/bridge.ts";
-import { compactFrame, type CompactFrame } from "../shared/wire.ts";
+import { compactEvent, type Compact } from "../shared/wire.ts";
 import {
   NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
   mathRandom, now, promiseThen, setTimer, stringify,
@@ -115,20 +115,20 @@ function settle(e: Entry): Promise<void> {
 function send(batch: Entry[]): void {
   // one CustomEvent per MAX_BATCH events keeps every bridge message bounded in count
   for (let start = 0; start < batch.length; start += MAX_BATCH) {
-    const out: Array<Draft | CompactFrame> = [];
+    const out: Array<Draft | Compact> = [];
     const end = Math.min(batch.length, start + MAX_BATCH);
     for (let i = start; i < end; i++) {
       const e = batch[i]!;
       const ev = e.ev;
-      if (e.key && e.raw !== undefined && !isPending(e.raw)) {
-        const data = encode(e.raw, e.enc);
-        // WebSocket frames, the bulk of a busy page's events, travel in their compact form
-        if (ev.type === "ws-frame") {
-          out[out.length] = compactFrame(ev.conn, ev.dir as "in" | "out", ev.ts as number, data);
-          continue;
-        }
-        ev[e.key] = data;
+      const data = e.key && e.raw !== undefined && !isPending(e.raw) ? encode(e.raw, e.enc) : undefined;
+      // WebSocket frames and HTTP requests/responses, the bulk of a busy page's events, travel
+      // in their compact forms
+      const c = compactEvent(ev, data);
+      if (c) {
+        out[out.length] = c;
+        continue;
       }
+      if (data !== undefined) ev[e.key!] = data;
       out[out.length] = ev;
     }
     try {

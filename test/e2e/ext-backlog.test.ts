@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { compactFrame, expandEvent } from "../../extension/shared/wire.ts";
+import { compactEvent, compactFrame, expandEvent } from "../../extension/shared/wire.ts";
 import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, parseChunks, type TabLog } from "../../extension/background/backlog.ts";
 
 /** All held events with their indexes, checking that each segment is consecutive. */
@@ -143,5 +143,31 @@ describe("tab backlog", () => {
     const r = parseChunks([JSON.stringify([frame(1), ["c", 5, 1, "x"], ["c", 0, 1, "x"]])]);
     assert.equal(r.events.length, 2, "the malformed compact frame is skipped");
     assert.deepEqual(JSON.parse(r.json), [frame(1), { type: "ws-frame", conn: "c", dir: "out", v: 1, ts: 1, data: { text: "x" } }]);
+  });
+
+  test("compact HTTP requests and responses: hand-written items expand to the events they stand for; objects with other fields stay objects", () => {
+    const url = "http://h/socket.io/?EIO=4&transport=polling&sid=S";
+    // written by hand from the format in extension/shared/wire.ts
+    const cases: Array<[string, unknown]> = [
+      [`["q1",2,7.5,"GET","${url}",null]`, { type: "http-request", conn: "q1", method: "GET", url, v: 1, ts: 7.5 }],
+      [`["q1",2,7.5,"POST","${url}","text/plain;charset=UTF-8","40"]`, { type: "http-request", conn: "q1", method: "POST", url, contentType: "text/plain;charset=UTF-8", v: 1, ts: 7.5, body: { text: "40" } }],
+      [`["q1",2,7.5,"POST","${url}",null,null,"AQID"]`, { type: "http-request", conn: "q1", method: "POST", url, v: 1, ts: 7.5, body: { base64: "AQID" } }],
+      [`["q1",3,9,200,"text/plain; charset=UTF-8","ok"]`, { type: "http-response", conn: "q1", status: 200, contentType: "text/plain; charset=UTF-8", v: 1, ts: 9, body: { text: "ok" } }],
+      [`["q1",3,9,204,null]`, { type: "http-response", conn: "q1", status: 204, v: 1, ts: 9 }],
+      [`["q1",3,9,200,"application/octet-stream",null,"AAE="]`, { type: "http-response", conn: "q1", status: 200, contentType: "application/octet-stream", v: 1, ts: 9, body: { base64: "AAE=" } }],
+    ];
+    for (const [text, want] of cases) {
+      assert.deepEqual(expandEvent(JSON.parse(text)), want, text);
+      // the hook's encoder writes exactly the hand-written form for that event
+      const { body, ...rest } = want as { body?: { text: string } | { base64: string } };
+      assert.equal(JSON.stringify(compactEvent(rest as never, body)), text);
+    }
+    for (const bad of [["q", 2, 1, "GET", "u"], ["q", 2, 1, 5, "u", null], ["q", 2, 1, "GET", "u", 7], ["q", 2, 1, "GET", "u", null, 7], ["q", 2, 1, "GET", "u", null, null], ["q", 3, 1, "200", null], ["q", 3, 1, 200], ["q", 3, 1, 200, null, "a", "b"], ["q", 4, 1, 200, null]]) {
+      assert.equal(expandEvent(bad), null, JSON.stringify(bad));
+    }
+    // what the compact forms cannot say travels as an object
+    assert.equal(compactEvent({ type: "http-request", conn: "q", v: 1, ts: 1, method: "POST", url, bodyUnavailable: "stream" }, undefined), undefined);
+    assert.equal(compactEvent({ type: "http-error", conn: "q", v: 1, ts: 1, reason: "abort" }, undefined), undefined);
+    assert.equal(compactEvent({ type: "ws-frame", conn: "q", v: 1, ts: 1, dir: "in", bodyUnavailable: "unreadable" }, undefined), undefined);
   });
 });

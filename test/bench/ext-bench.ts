@@ -32,7 +32,12 @@ import { bench } from "./harness.ts";
  */
 const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 61);
 const BARE_ROUNDS = Math.max(5, Math.round(ROUNDS / 4));
-/** EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN). */
+/**
+ * EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN).
+ * EXT_BENCH_MS: length of one round of the headline pair (default 500). 2 s rounds were tried:
+ * single rounds still swung from 0.73 to 1.57 (the machine's own load moves over seconds), so
+ * longer rounds buy no precision that more rounds would not.
+ */
 const ONLY = process.env.EXT_BENCH_ONLY === "ws" || process.env.EXT_BENCH_ONLY === "polling" ? process.env.EXT_BENCH_ONLY : undefined;
 
 async function main(): Promise<void> {
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
     const vsBare = await hookBench(sides(false), { rounds: BARE_ROUNDS, server, only: ONLY });
     console.log(`extension + panel vs bare Chromium: ws round trips/s ${vsBare.ws.with.toFixed(0)} vs ${vsBare.ws.without.toFixed(0)}; ` +
       `polling requests/s ${vsBare.polling.with.toFixed(0)} vs ${vsBare.polling.without.toFixed(0)}`);
-    const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server, only: ONLY });
+    const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server, only: ONLY, msPerRound: Number(process.env.EXT_BENCH_MS ?? 500) });
     console.log(`extension + panel vs Chromium with DevTools open and no extension: ws ${vsDevtools.ws.with.toFixed(0)} vs ${vsDevtools.ws.without.toFixed(0)}; ` +
       `polling ${vsDevtools.polling.with.toFixed(0)} vs ${vsDevtools.polling.without.toFixed(0)}`);
     console.log(`ratios (${ROUNDS} rounds): ws ${withInterval(vsDevtools.wsRatio, vsDevtools.wsInterval)}, ` +

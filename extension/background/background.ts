@@ -60,7 +60,7 @@ function restoreChunk(v: unknown): Chunk | undefined {
     }
   }
   if (!Array.isArray(events)) return undefined;
-  // compact WebSocket frames (../shared/wire.ts) back to events, one for one (indexes stay put)
+  // compact items (../shared/wire.ts) back to events, one for one (indexes stay put)
   const list = (events as unknown[]).map(expandEvent) as CaptureEvent[];
   // earlier versions stamped the frame onto every event instead
   const frameId = typeof c.frameId === "number" ? c.frameId : typeof list[0]?.frameId === "number" ? list[0].frameId : 0;

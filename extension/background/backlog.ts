@@ -226,7 +226,7 @@ function isCaptureEvent(x: unknown): x is CaptureEvent {
  * The hook's JSON chunks → capture events, and their JSON. Anything malformed is skipped; when
  * nothing was, the JSON is the chunks' own text spliced into one array instead of a second
  * serialisation (the frame fields travel per chunk, so the events are stored as sent, compact
- * WebSocket frames included: ../shared/wire.ts).
+ * forms included: ../shared/wire.ts).
  */
 export function parseChunks(chunks: unknown[]): { events: CaptureEvent[]; json: string } {
   const events: CaptureEvent[] = [];

@@ -7,8 +7,8 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 /**
  * One batch of one document's events. `seq` counts up from 1 per document; resent until acked.
  * `chunks` are the hook's CustomEvent details exactly as dispatched (each a JSON array of capture
- * events, WebSocket frames compact: ../shared/wire.ts): the relay runs on the page's main
- * thread, so parsing waits for the background.
+ * events, WebSocket frames and HTTP exchanges compact: ../shared/wire.ts): the relay runs on the
+ * page's main thread, so parsing waits for the background.
  */
 export interface BatchMsg {
   kind: "batch";
@@ -51,8 +51,8 @@ export type PanelToBackground = SubscribeMsg | ListTabsMsg | ClearMsg;
  * within a tab, even across navigations and service-worker restarts, so a resubscribing panel
  * never sees an event twice.
  *
- * The events travel as one JSON string (an array of capture events, WebSocket frames in the
- * compact form of ../shared/wire.ts as the hook sent them), not as objects: Chrome
+ * The events travel as one JSON string (an array of capture events, WebSocket frames and HTTP
+ * exchanges in the compact forms of ../shared/wire.ts as the hook sent them), not as objects: Chrome
  * converts a message's object graph property by property on both ends of the port, which cost
  * the extension's process several times what one string copy and a JSON.parse do (measured with
  * test/bench/ext-profile.ts on a flooded page).

@@ -33,7 +33,7 @@ function parseEvents(m: EventsMsg): CaptureEvent[] | null {
   const frameId = typeof m.frameId === "number" ? m.frameId : 0;
   const frameUrl = typeof m.frameUrl === "string" ? m.frameUrl : undefined;
   for (let i = 0; i < list.length; i++) {
-    // compact WebSocket frames (../shared/wire.ts) become events; a malformed one becomes null
+    // compact items (../shared/wire.ts) become events; a malformed one becomes null
     const e = (list[i] = expandEvent(list[i]));
     if (typeof e !== "object" || e === null) continue; // the session model reports it
     const w = e as { frameId?: number; frameUrl?: string };

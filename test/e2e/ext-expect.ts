@@ -16,7 +16,7 @@ export const RECORDER = `(() => {
 
 /**
  * What RECORDER saw in a page (a Playwright page or frame, or a puppeteer page), as capture
- * events: the batches' compact WebSocket frames expanded (extension/shared/wire.ts).
+ * events: the batches' compact items expanded (extension/shared/wire.ts).
  */
 export async function recordedIn(target: { evaluate<R>(f: () => R): Promise<R> }): Promise<CaptureEvent[]> {
   const raw = await target.evaluate(() => (window as unknown as { __rec: unknown[] }).__rec.slice());

@@ -192,7 +192,7 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
-/** One of the hook's batches as capture events: compact WebSocket frames expanded (extension/shared/wire.ts), as the background does. */
+/** One of the hook's batches as capture events: compact items expanded (extension/shared/wire.ts), as the background does. */
 export function parseBatch(b: string): CaptureEvent[] {
   return (JSON.parse(b) as unknown[]).map(expandEvent) as CaptureEvent[];
 }

@@ -15,8 +15,15 @@ export interface PanelModel {
   diagnostics(): readonly Diagnostic[];
 }
 
+/**
+ * The panel lives as long as the page does: each namespace keeps its newest 20,000 event records
+ * (the oldest quarter goes at once past that), so an hours-long flood cannot grow the panel's
+ * memory without bound. The tab's backlog holds at most 20,000 events anyway.
+ */
+export const MAX_EVENTS_PER_NAMESPACE = 20_000;
+
 export function createModel(): PanelModel {
-  const m = new SessionModel();
+  const m = new SessionModel({ maxEventsPerNamespace: MAX_EVENTS_PER_NAMESPACE });
   return {
     push(events) {
       // apply() never throws (bad data becomes a diagnostic), but the panel must survive anything

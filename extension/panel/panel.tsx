@@ -350,7 +350,7 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
       <h4>
         <code>{ns.nsp}</code> <span class={`state ${ns.state}`}>{ns.state}</span>
         {ns.error !== null && ns.error !== undefined ? <span class="err"> {short(ns.error)}</span> : null}
-        {ns.events.length > shown.length ? <span class="muted"> (last {shown.length} of {ns.events.length} events)</span> : null}
+        {ns.events.length + ns.eventsDropped > shown.length ? <span class="muted"> (last {shown.length} of {ns.events.length + ns.eventsDropped} events)</span> : null}
       </h4>
       {shown.length > 0 && (
         <Blocks

@@ -56,6 +56,12 @@ export interface SessionModelOptions {
   heartbeatSlackMs?: number;
   /** Keep at most this many heartbeats per session (older ones are dropped; stats stay exact). Default 1000. */
   maxHeartbeats?: number;
+  /**
+   * Keep at most this many event records per namespace: past it the oldest quarter goes at once
+   * (counted in `eventsDropped`; an ack still pending finds its event all the same). For a model
+   * that lives as long as a page does (the DevTools panel). Default: no limit.
+   */
+  maxEventsPerNamespace?: number;
 }
 
 /** A handshake that failed before any session existed (HTTP error, refused, version mismatch). */
@@ -267,6 +273,7 @@ export class SessionModel {
       burstMs: opts.burstMs ?? 1000,
       heartbeatSlackMs: opts.heartbeatSlackMs ?? 1000,
       maxHeartbeats: opts.maxHeartbeats ?? 1000,
+      maxEventsPerNamespace: opts.maxEventsPerNamespace ?? Infinity,
     };
   }
 
@@ -1376,6 +1383,7 @@ export class SessionModel {
         auth: undefined,
         error: undefined,
         events: [],
+        eventsDropped: 0,
         connectedAt: null,
       };
       s.namespaces.set(nsp, ns);
@@ -1541,7 +1549,7 @@ export class SessionModel {
     const beforeConnect = dir === "out" && ns.state !== "connected";
     const buffered = dir === "out" && !beforeConnect && ns.connectedAt !== null && ts - ns.connectedAt <= this.opts.burstMs && int.flushOpen.has(nsp);
     const ev: EventRecord = {
-      index: ns.events.length,
+      index: ns.eventsDropped + ns.events.length,
       ts,
       dir,
       name,
@@ -1557,6 +1565,11 @@ export class SessionModel {
       kind,
     };
     ns.events.push(ev);
+    if (ns.events.length > this.opts.maxEventsPerNamespace) {
+      const n = Math.max(1, Math.floor(this.opts.maxEventsPerNamespace / 4));
+      ns.events.splice(0, n);
+      ns.eventsDropped += n;
+    }
     if (this.changes) this.change({ kind: "event", session: s.key, nsp, index: ev.index });
     if (beforeConnect) {
       this.diag("emit-before-connect", "warning", `event "${name}" sent on ${nsp} while the namespace was ${ns.state}`, ts, s, nsp, frames);

@@ -30,6 +30,8 @@ export interface NamespaceReport {
   error: unknown;
   history: NamespaceTransition[];
   events: EventReport[];
+  /** Present when the model's maxEventsPerNamespace dropped the oldest events (how many). */
+  eventsDropped?: number;
 }
 
 export interface ConnectionReport {
@@ -136,6 +138,7 @@ export function sessionReport(model: SessionModel, s: EioSession): ConnectionRep
       recovered: ns.recovered,
       error: jsonSafe(ns.error),
       history: ns.history.map((h) => ({ ...h })),
+      ...(ns.eventsDropped ? { eventsDropped: ns.eventsDropped } : {}),
       events: ns.events.map((e) => ({
         dir: e.dir,
         name: e.name,

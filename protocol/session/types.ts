@@ -97,7 +97,7 @@ export interface AckRecord {
 }
 
 export interface EventRecord {
-  /** Index in the namespace's events list. */
+  /** Position in the namespace's sequence of events (`events[index - eventsDropped]` while held). */
   index: number;
   ts: number;
   dir: Direction;
@@ -139,7 +139,10 @@ export interface NamespaceSocket {
   auth: unknown;
   /** CONNECT_ERROR / 0.9 error payload when refused. */
   error: unknown;
+  /** The namespace's events in order; with the model's maxEventsPerNamespace, only the newest. */
   events: EventRecord[];
+  /** Event records dropped from the front of `events` by that cap (0 without one). */
+  eventsDropped: number;
   connectedAt: number | null;
 }
 

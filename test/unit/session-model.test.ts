@@ -691,3 +691,37 @@ test("WebTransport: the client's open packet, the server's open, a message (PROT
   assert.deepEqual(s.transports.map((t) => t.name), ["webtransport"]);
   assert.equal(s.namespaces.get("/")!.socketId, "x");
 });
+
+test("maxEventsPerNamespace: only the newest event records are kept, counted, with absolute indexes; a pending ack still pairs", () => {
+  const build = () => {
+    const c = new Cap();
+    const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+    c.in(w, '0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000}');
+    c.out(w, "40").in(w, '40{"sid":"q"}');
+    c.out(w, '421["first"]', 5);
+    for (let i = 0; i < 20; i++) c.in(w, `42["n",${i}]`, 1);
+    c.in(w, '431["late"]', 3);
+    return c;
+  };
+  const m = new SessionModel({ maxEventsPerNamespace: 8 });
+  m.applyAll(build().events);
+  m.finish();
+  const ns = m.sessions[0]!.namespaces.get("/")!;
+  // 21 events; past 8 the oldest 2 (a quarter of 8) go at once: held 9 → 7, then up again
+  assert.ok(ns.events.length <= 8, `held ${ns.events.length}`);
+  assert.equal(ns.events.length + ns.eventsDropped, 21);
+  assert.deepEqual(ns.events.map((e) => e.index), Array.from({ length: ns.events.length }, (_, i) => ns.eventsDropped + i));
+  assert.deepEqual(ns.events[ns.events.length - 1]!.args, [19], "the newest event is kept");
+  assert.ok(!ns.events.some((e) => e.name === "first"), "the oldest event is gone");
+  assert.ok(!m.diagnostics.some((d) => d.code === "ack-unknown" || d.code === "ack-unanswered"), "the late ack still found its (dropped) event");
+  const r = m.toReport().connections[0]!.namespaces[0]!;
+  assert.equal(r.eventsDropped, ns.eventsDropped);
+  assert.equal(r.events.length, ns.events.length);
+  // no cap by default (the CLI): every event, and no eventsDropped in the report
+  const all = run(build());
+  const nsAll = all.sessions[0]!.namespaces.get("/")!;
+  assert.equal(nsAll.events.length, 21);
+  assert.equal(nsAll.eventsDropped, 0);
+  assert.equal(nsAll.events[0]!.ack!.latencyMs, 23);
+  assert.equal("eventsDropped" in all.toReport().connections[0]!.namespaces[0]!, false);
+});

@@ -27,11 +27,12 @@ import { bench } from "./harness.ts";
 
 /**
  * Rounds of the headline pair (vs DevTools open, no extension). On this shared 2-core machine
- * single rounds swing by a third and whole runs drift by ±5%: 61 rounds narrow the interval
- * of the median; the context pair (vs bare Chromium) gets a quarter of that.
+ * single rounds swing by a third, and with 61 rounds whole runs of the same code still moved
+ * from 0.90 to 1.00 (ws): 121 rounds narrow the interval of the median by √2 for ~4 more
+ * minutes. The context pair (vs bare Chromium) gets 15.
  */
-const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 61);
-const BARE_ROUNDS = Math.max(5, Math.round(ROUNDS / 4));
+const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 121);
+const BARE_ROUNDS = Math.max(5, Math.min(15, Math.round(ROUNDS / 4)));
 /**
  * EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN).
  * EXT_BENCH_MS: length of one round of the headline pair (default 500). 2 s rounds were tried:

@@ -86,8 +86,8 @@ function ingest(events: readonly CaptureEvent[], droppedNow: number, missedNow: 
 // that shares the CPU with the page being inspected, and a busy page changes all of it each
 // time: on a flooded page that was most of the panel's CPU time (the extension's process used
 // ~30% less CPU per round trip with renders 3 s apart than 1 s apart), while nobody reads a
-// hundred rows a second anyway. A quiet page keeps the 250 ms / 1 s pace. The test handle and the model are never delayed (they
-// read pendingRows/pendingReceived directly).
+// hundred rows a second anyway. A quiet page keeps the 250 ms / 1 s pace. The test handle and
+// the model are never delayed (they read pendingRows/pendingReceived directly).
 const RENDER_MS = 250;
 const BUSY_RENDER_MS = 1000;
 const PER_EVENT_MS = 5;

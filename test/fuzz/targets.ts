@@ -1,4 +1,5 @@
-// Every decoder of the protocol engine, as a fuzz target: a function of one arbitrary input
+// Every decoder of the protocol engine (and the extension background's reading of the hook's
+// batches, which a page controls), as a fuzz target: a function of one arbitrary input
 // (text or bytes) plus a small integer that picks its options (revision, parser, content
 // type…). Shared by test/unit/no-throw.test.ts (fast-check, quick) and test/fuzz/fuzz.ts (the
 // long run). Seeds are valid inputs that the mutating generators start from.
@@ -11,6 +12,7 @@ import { decodeByteStringUtf8, utf8Decode, utf8DecodeStrict, utf8Encode } from "
 import { base64ToBytes, dataToValue, dataFromBytes, CAPTURE_VERSION, type CaptureEvent, type CaptureData } from "../../protocol/capture.ts";
 import { importHar } from "../../protocol/har/index.ts";
 import { SessionModel } from "../../protocol/session/index.ts";
+import { parseChunks } from "../../extension/background/backlog.ts";
 
 export type FuzzInput = string | Uint8Array;
 
@@ -314,11 +316,27 @@ export function internalErrors(result: unknown): string[] {
 TARGETS.push(
   { name: "har.importHar", accepts: "text", seeds: [HAR_SEED], run: (x) => importHar(asText(x)) },
   {
+    // the background's reading of the hook's batches: JSON arrays of events and compact items
+    // (extension/shared/wire.ts); the page controls every byte of them
+    name: "extension.parseChunks",
+    accepts: "text",
+    seeds: [
+      '[{"v":1,"type":"page","ts":1,"conn":"p","url":"http://a/"},["c.1",1,2.5,"42[\\"a\\"]"],["c.1",0,3,null,"AQID"]]',
+      '[["c.2",2,1,"POST","http://h/socket.io/?EIO=4&transport=polling&sid=S","text/plain;charset=UTF-8","40"],["c.2",3,2,200,null,"ok"],["c.3",2,3,"GET","http://h/x",null]]',
+    ],
+    run: (x, v) => {
+      const t = asText(x);
+      const cut = Math.abs(v) % (t.length + 1);
+      return parseChunks(v % 2 ? [t.slice(0, cut), t.slice(cut)] : [t]);
+    },
+  },
+  {
     name: "session.SessionModel",
     accepts: "both",
     seeds: [OPEN4, HS09, '451-["a",{"_placeholder":true,"num":0}]', SIO09_PAYLOADS[1]!, ...EIO_TEXT.slice(0, 4), EIO_BYTES[0]!],
     run: (x, v) => {
-      const m = new SessionModel();
+      // odd variants also run the panel's event cap (tiny, so it drops often)
+      const m = new SessionModel(v % 2 ? { maxEventsPerNamespace: 1 + (v % 7) } : {});
       m.applyAll(scenario(x, v));
       m.tick(1_767_225_700_000);
       m.finish();

@@ -4,28 +4,25 @@
 // stored, so a stopped MV3 service worker (port disconnect) loses nothing: we reconnect and
 // resend in order; the background drops duplicates by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
-import { CONTENT_PORT, HOOK_EVENT } from "../shared/bridge.ts";
+import { BUSY_BATCH_MS, BUSY_WINDOW_MS, CONTENT_PORT, HOOK_EVENT } from "../shared/bridge.ts";
 import type { BackgroundToContent, BatchMsg } from "./messages.ts";
 
 /**
  * How long events wait here before one message takes them all to the background. A quiet page's
- * first events go out quickly; while traffic keeps coming, one message per BUSY_FLUSH_MS. Each
+ * first events go out quickly; while traffic keeps coming, one message per BUSY_BATCH_MS (../shared/bridge.ts). Each
  * message costs the browser (IPC, the worker's storage write and ack, the panel's update) about
  * the same whatever its size: on a page doing ~200 long-polling requests a second, 100 ms
  * batches cost it ~5% of its request rate more than 250 ms ones (test/bench/ext-bench.ts, 61
  * rounds, 0.89 vs 0.94). The panel redraws at a human pace anyway.
  */
 const QUIET_FLUSH_MS = 50;
-const BUSY_FLUSH_MS = 250;
 /**
  * ...unless this much is already waiting: a flood's big batches gain nothing from waiting (their
  * per-message cost is already spread thin), and measured worse with 250 ms batches than with
  * ~100 ms ones (ws ratio ~0.92 vs ~0.95-0.99, noisy), while polling's small events gain.
  */
 const FLUSH_BYTES = 32 * 1024;
-/** "Busy": the previous message left less than this long ago. */
-const BUSY_WINDOW_MS = 1000;
-/** Timers fire a little late or early: a batch this close to BUSY_FLUSH_MS after the last counts as due. */
+/** Timers fire a little late or early: a batch this close to BUSY_BATCH_MS after the last counts as due. */
 const FLUSH_SLACK_MS = 25;
 /** Cap on one message (JSON characters); a larger batch is split. */
 const MAX_MESSAGE = 512 * 1024;
@@ -147,11 +144,11 @@ function onHook(ev: Event): void {
   if (pendingSize >= FLUSH_BYTES) return flush();
   if (timer !== undefined) return;
   const since = performance.now() - lastSent;
-  // Busy: the hook already waited its own busy delay (the same BUSY_FLUSH_MS) before sending this
+  // Busy: the hook already waited its own busy delay (the same BUSY_BATCH_MS) before sending this
   // batch, so a batch arriving that long after our last message goes on at once (no second timer).
   if (since < BUSY_WINDOW_MS) {
-    if (since >= BUSY_FLUSH_MS - FLUSH_SLACK_MS) return flush();
-    timer = setTimeout(flush, BUSY_FLUSH_MS - since);
+    if (since >= BUSY_BATCH_MS - FLUSH_SLACK_MS) return flush();
+    timer = setTimeout(flush, BUSY_BATCH_MS - since);
   } else {
     timer = setTimeout(flush, QUIET_FLUSH_MS);
   }

@@ -4,7 +4,7 @@
 // happens only in the flush, off the page's hot path. Batches keep queue order even when a
 // Blob must be read first: the next flush starts only when the previous one has dispatched.
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
-import { HOOK_EVENT } from "../shared/bridge.ts";
+import { BUSY_BATCH_MS, BUSY_WINDOW_MS, HOOK_EVENT } from "../shared/bridge.ts";
 import { compactEvent, type Compact } from "../shared/wire.ts";
 import {
   NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
@@ -28,11 +28,9 @@ interface Entry {
 // timer task competes with the page for the main thread (most of all on a loaded machine; with
 // DevTools open, every timer and event dispatch also records an async stack trace). A quiet
 // page's first events leave after BATCH_DELAY_MS; while traffic keeps coming (the previous batch
-// left less than BUSY_WINDOW_MS ago), one batch per BUSY_BATCH_DELAY_MS, which is also the pace
-// at which the relay forwards to the background (../content/relay.ts).
+// left less than BUSY_WINDOW_MS ago), one batch per BUSY_BATCH_MS, which is also the pace at
+// which the relay forwards to the background (../shared/bridge.ts).
 const BATCH_DELAY_MS = 50;
-const BUSY_BATCH_DELAY_MS = 250;
-const BUSY_WINDOW_MS = 1000;
 const MAX_BATCH = 512;
 
 const CE = CustomEvent;
@@ -61,7 +59,7 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
   queue[queue.length] = e;
   if (!scheduled && !flushing) {
     scheduled = true;
-    setTimer(flush, queue.length >= MAX_BATCH ? 0 : ts - lastFlush < BUSY_WINDOW_MS ? BUSY_BATCH_DELAY_MS : BATCH_DELAY_MS);
+    setTimer(flush, queue.length >= MAX_BATCH ? 0 : ts - lastFlush < BUSY_WINDOW_MS ? BUSY_BATCH_MS : BATCH_DELAY_MS);
   }
   return e;
 }

@@ -164,6 +164,7 @@ function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
       segments.forEach((seg, i) => {
         const msg = eventsMsg(m.tabId, seg, t.meta.dropped);
         if (i === 0) msg.missed = missed;
+        msg.replay = true;
         port.postMessage(msg);
       });
     } else if (m.kind === "list-tabs") {

@@ -74,6 +74,11 @@ export interface EventsMsg {
   dropped: number;
   /** Set on the first message after subscribe: events before `start` that this panel asked for but no longer exist. */
   missed?: number;
+  /**
+   * Set on what the background sends in reply to a subscribe: events it already held (the
+   * backlog), not traffic arriving now. The panel does not slow its renders down for these.
+   */
+  replay?: true;
 }
 export interface TabsMsg {
   kind: "tabs";

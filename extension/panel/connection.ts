@@ -18,6 +18,8 @@ export interface Delivery {
   events: CaptureEvent[];
   dropped: number;
   missed: number;
+  /** The backlog sent in reply to subscribe, not live traffic (EventsMsg.replay). */
+  replay: boolean;
 }
 
 /** The events of a message from the background, or null when it is not a well-formed one. */
@@ -72,7 +74,7 @@ export function subscribe(
       delay = 50;
       const fresh = skip ? events.slice(skip) : events;
       next = m.start + skip + fresh.length;
-      onEvents({ start: m.start + skip, events: fresh, dropped: Number(m.dropped) || 0, missed: Number(m.missed) || 0 });
+      onEvents({ start: m.start + skip, events: fresh, dropped: Number(m.dropped) || 0, missed: Number(m.missed) || 0, replay: m.replay === true });
     });
     port.onDisconnect.addListener(() => {
       port = null;

@@ -5,9 +5,10 @@
 import { emit, newConn, retract, type Encoding, type Raw } from "./queue.ts";
 import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
+import { captureInHandler } from "./handlers.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
-  getter, promiseThen, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapMethod,
+  getter, promiseThen, removeListener, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapMethod,
 } from "./native.ts";
 
 const METHODS = /^(?:delete|get|head|options|post|put|patch)$/i;
@@ -78,6 +79,10 @@ interface XhrState {
   matched: boolean;
   contentType?: string;
   conn?: string;
+  /**
+   * Our own readystatechange listener is on the XHR: the app has no `onreadystatechange`
+   * function, which otherwise records the response (./handlers.ts says why).
+   */
   listening: boolean;
   /** abort / error / timeout listeners added (only once a request of this XHR has failed). */
   failures: boolean;
@@ -146,6 +151,23 @@ export function installXhr(win: typeof globalThis): void {
   const onError = failed("network");
   const onTimeout = failed("timeout");
 
+  const listen = (self: object, st: XhrState) => {
+    if (st.listening) return;
+    st.listening = true;
+    addListener(self, "readystatechange", onReadyState, true);
+  };
+  const unlisten = (self: object, st: XhrState) => {
+    if (!st.listening) return;
+    st.listening = false;
+    removeListener(self, "readystatechange", onReadyState, true);
+  };
+  const adoptHandler = captureInHandler(proto, "onreadystatechange", "readystatechange", {
+    tracks: (self) => wmGet(states, self as object)?.matched === true,
+    capture: (self, ev) => void apply(onReadyState, self, [ev]),
+    covered: (self) => unlisten(self, wmGet(states, self)!),
+    uncovered: (self) => listen(self, wmGet(states, self)!),
+  });
+
   wrapMethod(proto, "open", (original, self, args) => {
     const result = apply(original, self, args);
     try {
@@ -164,9 +186,11 @@ export function installXhr(win: typeof globalThis): void {
       st.matched = matched;
       st.contentType = undefined;
       st.conn = undefined;
-      if (matched && !st.listening) {
-        st.listening = true;
-        addListener(self as object, "readystatechange", onReadyState, true);
+      // the app's onreadystatechange (set before or after open) records the response; our own
+      // listener only while there is none
+      if (matched) {
+        if (adoptHandler(self as object)) unlisten(self as object, st);
+        else listen(self as object, st);
       }
     } catch {
       // ignore

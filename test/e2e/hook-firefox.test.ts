@@ -76,7 +76,10 @@ test("Firefox: the page sees the same surface with and without the hook", async 
     const fts = Function.prototype.toString;
     const P = WebSocket.prototype;
     const XP = XMLHttpRequest.prototype;
-    const fns = [WebSocket, P.send, P.close, XP.open, XP.send, XP.setRequestHeader, window.fetch, fts];
+    const acc = (o: object, k: string) => Object.getOwnPropertyDescriptor(o, k)!;
+    const fns = [WebSocket, P.send, P.close, XP.open, XP.send, XP.setRequestHeader, window.fetch, fts,
+      acc(P, "onmessage").get!, acc(P, "onmessage").set!, acc(XP, "onreadystatechange").get!, acc(XP, "onreadystatechange").set!,
+      Event.prototype.stopImmediatePropagation];
     const d = (o: object, k: string) => JSON.stringify(Object.getOwnPropertyDescriptor(o, k), (_k, v) => (typeof v === "function" ? "fn" : v));
     const err = (f: () => unknown) => { try { f(); return "ok"; } catch (e) { return (e as Error).name + ": " + (e as Error).message; } };
     const s = new WebSocket("ws://127.0.0.1:1/");
@@ -84,9 +87,11 @@ test("Firefox: the page sees the same surface with and without the hook", async 
       src: fns.map((f) => [fts.call(f), f.name, f.length]),
       constants: [WebSocket.CONNECTING, WebSocket.OPEN, WebSocket.CLOSING, WebSocket.CLOSED, P.OPEN, P.CLOSED],
       chain: [Object.getPrototypeOf(WebSocket) === EventTarget, P.constructor === WebSocket, s instanceof WebSocket, s.constructor === WebSocket],
-      descs: [d(window, "WebSocket"), d(window, "fetch"), d(P, "send"), d(P, "constructor"), d(XP, "open"), d(Function.prototype, "toString")],
+      descs: [d(window, "WebSocket"), d(window, "fetch"), d(P, "send"), d(P, "constructor"), d(XP, "open"), d(Function.prototype, "toString"),
+        d(P, "onmessage"), d(XP, "onreadystatechange"), d(Event.prototype, "stopImmediatePropagation")],
       keys: Object.keys(window), names: Object.getOwnPropertyNames(window).length, symbols: Object.getOwnPropertySymbols(window).length,
-      errors: [err(() => (WebSocket as unknown as () => void)()), err(() => new WebSocket("ftp://x/")), err(() => P.send.call({}, "x")), err(() => s.send("x"))],
+      errors: [err(() => (WebSocket as unknown as () => void)()), err(() => new WebSocket("ftp://x/")), err(() => P.send.call({}, "x")), err(() => s.send("x")),
+        err(() => acc(P, "onmessage").set!.call({}, () => 1)), err(() => Event.prototype.stopImmediatePropagation.call({}))],
     };
     s.close();
     return out;

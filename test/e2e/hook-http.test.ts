@@ -199,3 +199,96 @@ test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies,
     assert.equal(x.get(k)!.err?.reason, reason, k);
   }
 });
+
+test("XMLHttpRequest: responses are recorded inside the app's onreadystatechange (set before or after open, swapped, cleared, stopped) or by our listener, once each, before what the app does next", async () => {
+  const runs: unknown[] = [];
+  let evs: CaptureEvent[] = [];
+  for (const hook of [0, 1]) {
+    const hp = await openPage(browser, server.origin + "/", { hook });
+    runs.push(await hp.page.evaluate(async () => {
+      const E = "/http-echo/?EIO=4&transport=polling&k=";
+      const log: string[] = [];
+      const done = (x: XMLHttpRequest) => new Promise<void>((r) => x.addEventListener("loadend", () => setTimeout(r, 0)));
+      const h = (name: string) => function (this: XMLHttpRequest) { if (this.readyState === 4) log.push(name + " " + this.status + " " + this.responseText); };
+      // handler before open
+      let x = new XMLHttpRequest();
+      const pre = h("pre");
+      x.onreadystatechange = pre;
+      x.open("POST", E + "pre");
+      log.push("pre identity " + (x.onreadystatechange === pre));
+      x.send("1");
+      await done(x);
+      // the same XHR again
+      x.open("POST", E + "reuse");
+      x.send("2");
+      await done(x);
+      // handler after open, then swapped
+      x = new XMLHttpRequest();
+      x.open("POST", E + "post");
+      x.onreadystatechange = h("first");
+      const second = h("second");
+      x.onreadystatechange = second;
+      log.push("post identity " + (x.onreadystatechange === second));
+      x.send("3");
+      await done(x);
+      // handler set, then cleared: our own listener records it
+      x = new XMLHttpRequest();
+      x.open("POST", E + "cleared");
+      x.onreadystatechange = h("never");
+      x.onreadystatechange = null;
+      log.push("cleared " + String(x.onreadystatechange));
+      x.send("4");
+      await done(x);
+      // only a listener / only onload
+      x = new XMLHttpRequest();
+      x.open("POST", E + "listener");
+      x.addEventListener("readystatechange", h("listener"));
+      x.send("5");
+      await done(x);
+      x = new XMLHttpRequest();
+      x.open("POST", E + "onload");
+      x.onload = () => log.push("onload " + x.responseText);
+      x.send("6");
+      await done(x);
+      // a listener registered before the handler stops the DONE event: the handler never runs
+      x = new XMLHttpRequest();
+      x.addEventListener("readystatechange", (e) => { if (x.readyState === 4) e.stopImmediatePropagation(); });
+      x.onreadystatechange = h("stopped");
+      x.open("POST", E + "stopped");
+      x.send("7");
+      await done(x);
+      // the next request leaves from inside the handler, as a polling client's next poll does
+      const chained = new Promise<void>((resolve) => {
+        const a = new XMLHttpRequest();
+        a.open("POST", E + "chain1");
+        a.onreadystatechange = () => {
+          if (a.readyState !== 4) return;
+          const b = new XMLHttpRequest();
+          b.open("POST", E + "chain2");
+          b.onreadystatechange = () => { if (b.readyState === 4) resolve(); };
+          b.send("9");
+        };
+        a.send("8");
+      });
+      await chained;
+      return log;
+    }));
+    if (hook) evs = await hp.events(200);
+    await hp.context.close();
+  }
+  const log = runs[0] as string[];
+  assert.deepEqual(log, [
+    "pre identity true", "pre 200 1", "pre 200 2", "post identity true", "second 200 3", "cleared null",
+    "listener 200 5", "onload 6",
+  ]);
+  assert.deepEqual(runs[1], runs[0], "the page sees the same with and without the hook");
+  const keys = ["pre", "reuse", "post", "cleared", "listener", "onload", "stopped", "chain1", "chain2"];
+  const x = exchanges(evs);
+  assert.deepEqual([...x.keys()], keys);
+  keys.forEach((k, i) => assert.deepEqual(x.get(k)!.res?.body, { text: String(i + 1) }, `${k}: its response, recorded`));
+  const responses = evs.filter((e) => e.type === "http-response");
+  assert.equal(responses.length, keys.length, "each response once");
+  const i1 = evs.findIndex((e) => e.type === "http-response" && e.conn === x.get("chain1")!.req.conn);
+  const i2 = evs.findIndex((e) => e.type === "http-request" && e.conn === x.get("chain2")!.req.conn);
+  assert.ok(i1 >= 0 && i1 < i2, `chain1's response (${i1}) is recorded before chain2's request (${i2})`);
+});

@@ -36,12 +36,16 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     const XP = XMLHttpRequest.prototype;
     const WT = w.WebTransport as (new (u: string) => any) | undefined;
     const getterOf = (o: object | undefined, k: string) => (o ? Object.getOwnPropertyDescriptor(o, k)?.get : undefined);
+    const setterOf = (o: object | undefined, k: string) => (o ? Object.getOwnPropertyDescriptor(o, k)?.set : undefined);
     const functions: Record<string, unknown> = {
       WebSocket: WS, send: P.send, close: P.close, open: XP.open, xsend: XP.send, setRequestHeader: XP.setRequestHeader,
       fetch: w.fetch, toString: fts, WebTransport: WT, createBidirectionalStream: WT?.prototype.createBidirectionalStream,
       incoming: getterOf(WT?.prototype, "incomingBidirectionalStreams"),
       readable: getterOf(w.WebTransportBidirectionalStream?.prototype, "readable"),
       writable: getterOf(w.WebTransportBidirectionalStream?.prototype, "writable"),
+      getOnmessage: getterOf(P, "onmessage"), setOnmessage: setterOf(P, "onmessage"),
+      getOnreadystatechange: getterOf(XP, "onreadystatechange"), setOnreadystatechange: setterOf(XP, "onreadystatechange"),
+      stopImmediatePropagation: Event.prototype.stopImmediatePropagation,
     };
     const out: Record<string, unknown> = {};
     for (const [k, f] of Object.entries(functions)) {
@@ -52,7 +56,8 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     out.constants = ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].map((k) => [(WS as any)[k], (P as any)[k], desc(WS, k), desc(P, k)]);
     out.chain = [Object.getPrototypeOf(WS) === EventTarget, Object.getPrototypeOf(P) === EventTarget.prototype, P.constructor === WS, desc(P, "constructor")];
     out.descriptors = [desc(window, "WebSocket"), desc(window, "fetch"), desc(window, "XMLHttpRequest"), desc(window, "WebTransport"),
-      desc(P, "send"), desc(P, "close"), desc(XP, "open"), desc(XP, "send"), desc(Function.prototype, "toString"), desc(WT?.prototype, "incomingBidirectionalStreams")];
+      desc(P, "send"), desc(P, "close"), desc(XP, "open"), desc(XP, "send"), desc(Function.prototype, "toString"), desc(WT?.prototype, "incomingBidirectionalStreams"),
+      desc(P, "onmessage"), desc(XP, "onreadystatechange"), desc(Event.prototype, "stopImmediatePropagation")];
     out.windowKeys = Object.keys(window);
     out.windowNames = Object.getOwnPropertyNames(window);
     out.windowSymbols = Object.getOwnPropertySymbols(window).map(String);
@@ -65,6 +70,10 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       attempt(() => (XP.open as (...a: unknown[]) => void).call({}, "GET", "/")),
       attempt(() => { const x = new XMLHttpRequest(); x.send(); }),
       attempt(() => { const x = new XMLHttpRequest(); x.open("G ET", "/?EIO=4"); }),
+      attempt(() => Object.getOwnPropertyDescriptor(P, "onmessage")!.set!.call({}, () => 1)),
+      attempt(() => Object.getOwnPropertyDescriptor(P, "onmessage")!.get!.call({})),
+      attempt(() => Event.prototype.stopImmediatePropagation.call({})),
+      attempt(() => { const x = new XMLHttpRequest(); const f = () => 1; x.onreadystatechange = f; x.open("GET", "/?EIO=4&transport=polling"); return x.onreadystatechange === f; }),
     ];
     const echo = location.origin.replace("http", "ws") + "/echo";
     const s = new WS(echo);

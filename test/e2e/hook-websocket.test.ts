@@ -155,6 +155,72 @@ test("listener styles, subprotocols, server close, failed connection and close w
   assert.equal(new Set(evs.filter((e) => e.type === "ws-open").map((e) => e.conn)).size, 4);
 });
 
+test("onmessage: recorded inside the app's handler, which the page still sees as its own, through swaps, null, throws and stopImmediatePropagation", async () => {
+  // the same script without the hook and with it: what the page sees must not differ
+  const runs: unknown[] = [];
+  let evs: CaptureEvent[] = [];
+  for (const hook of [0, 1]) {
+    const hp = await openPage(browser, server.origin + "/", { hook });
+    runs.push(await hp.page.evaluate(async () => {
+      const log: string[] = [];
+      window.onerror = (m) => { log.push("onerror " + String(m)); return true; };
+      const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+      await new Promise((r) => (ws.onopen = r));
+      const arrived: string[] = [];
+      // registered before any onmessage: runs first, and stops "stop" before the handler sees it
+      ws.addEventListener("message", (e) => { arrived.push(e.data); if (e.data === "stop") e.stopImmediatePropagation(); });
+      const echo = async (m: string) => {
+        const n = arrived.length;
+        ws.send(m);
+        for (let i = 0; i < 250 && arrived.length === n; i++) await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 10));
+      };
+      const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, "onmessage")!;
+      const h1 = function (this: unknown, e: MessageEvent) { log.push("h1 " + e.data + " " + (this === ws)); };
+      const h2 = (e: MessageEvent) => { log.push("h2 " + e.data); if (e.data === "boom") throw new Error("handler boom"); };
+      const obj = { handleEvent: () => log.push("object handler") };
+      log.push("initial " + String(ws.onmessage));
+      ws.onmessage = h1;
+      log.push("identity " + (ws.onmessage === h1) + " " + (desc.get!.call(ws) === h1));
+      await echo("m1");
+      ws.onmessage = h1; // the same function again
+      await echo("m2");
+      ws.onmessage = h2;
+      log.push("swapped " + (ws.onmessage === h2));
+      await echo("boom");
+      await echo("stop");
+      ws.onmessage = null;
+      log.push("cleared " + String(ws.onmessage));
+      await echo("m3");
+      ws.onmessage = h1;
+      await echo("m4");
+      ws.onmessage = obj as never; // not callable: kept, never called
+      log.push("object " + (ws.onmessage === (obj as never)));
+      await echo("m5");
+      desc.set!.call(ws, h2); // through the descriptor
+      log.push("via descriptor " + (ws.onmessage === h2));
+      ws.dispatchEvent(new MessageEvent("message", { data: "forged" })); // the page's own: not traffic
+      (ws.onmessage as (e: MessageEvent) => void)(new MessageEvent("message", { data: "called" }));
+      await echo("m6");
+      ws.close();
+      await new Promise((r) => ws.addEventListener("close", r));
+      return [log, arrived];
+    }));
+    if (hook) evs = await hp.events();
+    await hp.context.close();
+  }
+  const [log, arrived] = runs[0] as [string[], string[]];
+  assert.ok(log.includes("onerror Uncaught Error: handler boom"), log.join("\n"));
+  assert.ok(log.includes("identity true true") && log.includes("h1 m1 true") && !log.some((l) => l.endsWith(" stop")), log.join("\n"));
+  assert.deepEqual(arrived, ["m1", "m2", "boom", "stop", "m3", "m4", "m5", "forged", "m6"]);
+  assert.deepEqual(runs[1], runs[0], "the page sees the same with and without the hook");
+  // every message exactly once, in order, whichever way it was recorded
+  const url = `${server.wsOrigin}/echo`;
+  const frames = timeline(evs, connOf(evs, url)).filter((e) => e.type === "ws-frame").map((e) => `${e.dir} ${(e.data as { text: string }).text}`);
+  const sent = ["m1", "m2", "boom", "stop", "m3", "m4", "m5", "m6"];
+  assert.deepEqual(frames, sent.flatMap((m) => [`out ${m}`, `in ${m}`]));
+});
+
 test("bursts are batched (bounded batches, order kept) and each frame of the page has its own hook and conn ids", async () => {
   const hp = await openPage(browser, server.origin + "/");
   await hp.page.evaluate(async () => {

@@ -5,6 +5,7 @@
 // resend in order; the background drops duplicates by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
 import { BUSY_BATCH_MS, BUSY_WINDOW_MS, CONTENT_PORT, HOOK_EVENT } from "../shared/bridge.ts";
+import { hasTraffic } from "../shared/wire.ts";
 import type { BackgroundToContent, BatchMsg } from "./messages.ts";
 
 /**
@@ -132,15 +133,13 @@ function flush(): void {
   lastSent = performance.now();
 }
 
-/** Anything but the document's own "page" event: socket traffic worth waking the background for. */
-const TRAFFIC = /"type":"(?:ws|http|wt)-/;
 
 function onHook(ev: Event): void {
   const detail = (ev as CustomEvent<unknown>).detail;
   if (typeof detail !== "string" || detail.length === 0) return;
   pending.push(detail);
   pendingSize += detail.length;
-  if (!pendingHasTraffic && TRAFFIC.test(detail)) pendingHasTraffic = true;
+  if (!pendingHasTraffic && hasTraffic(detail)) pendingHasTraffic = true;
   if (pendingSize >= FLUSH_BYTES) return flush();
   if (timer !== undefined) return;
   const since = performance.now() - lastSent;

@@ -108,3 +108,18 @@ export function expandEvent(x: unknown): unknown {
   }
   return null;
 }
+
+// ---- the relay's question about a hook batch (extension/content/relay.ts)
+
+/** An event in object form that is socket traffic (ws-open, http-error, wt-chunk…). */
+const TRAFFIC = /"type":"(?:ws|http|wt)-/;
+/**
+ * Whether a batch holds anything but the document's own "page" event: socket traffic worth
+ * waking the background for. WebSocket frames and HTTP exchanges travel as arrays
+ * (above): the batch starts with one, or one follows an event (`},["`, `],["`);
+ * `"` is escaped inside JSON strings, so neither sequence can come from a URL or payload.
+ * Any event after the page event (`},{"`) is traffic too: the page event comes once, first.
+ */
+export function hasTraffic(detail: string): boolean {
+  return detail.startsWith("[[") || detail.includes('},["') || detail.includes('],["') || detail.includes('},{"') || TRAFFIC.test(detail);
+}

@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { compactEvent, compactFrame, expandEvent } from "../../extension/shared/wire.ts";
+import { compactEvent, compactFrame, expandEvent, hasTraffic } from "../../extension/shared/wire.ts";
 import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, parseChunks, type TabLog } from "../../extension/background/backlog.ts";
 
 /** All held events with their indexes, checking that each segment is consecutive. */
@@ -169,5 +169,19 @@ describe("tab backlog", () => {
     assert.equal(compactEvent({ type: "http-request", conn: "q", v: 1, ts: 1, method: "POST", url, bodyUnavailable: "stream" }, undefined), undefined);
     assert.equal(compactEvent({ type: "http-error", conn: "q", v: 1, ts: 1, reason: "abort" }, undefined), undefined);
     assert.equal(compactEvent({ type: "ws-frame", conn: "q", v: 1, ts: 1, dir: "in", bodyUnavailable: "unreadable" }, undefined), undefined);
+  });
+
+  test("hasTraffic: a batch with anything but the page event wakes the background; a page event alone, whatever its URL, does not", () => {
+    // a frame's hook batch as the hook writes it: JSON.stringify of the event list
+    const page = (url: string) => ({ type: "page", conn: "p.1", url, v: 1, ts: 1 });
+    const frame = compactEvent({ type: "ws-frame", conn: "p.2", v: 1, ts: 2, dir: "in" }, { text: '},["x' });
+    const request = compactEvent({ type: "http-request", conn: "p.3", v: 1, ts: 3, method: "GET", url: "http://h/socket.io/?EIO=4&transport=polling" }, undefined);
+    const response = compactEvent({ type: "http-response", conn: "p.3", v: 1, ts: 4, status: 200 }, { text: "ok" });
+    const open = { type: "ws-open", conn: "p.2", url: "ws://h/", v: 1, ts: 1 };
+    const hostile = ['},["a', '],["b', '},{"c', '[["d', '"type":"ws-x', "}, [", '\\"},{"'];
+    for (const url of hostile.map((h) => "http://h/?q=" + h)) assert.equal(hasTraffic(JSON.stringify([page(url)])), false, url);
+    const traffic: unknown[][] = [[request], [response], [frame], [open], [page("http://h/"), request], [page("http://h/},[\"x"), response],
+      [page("http://h/"), open], [request, response], [frame, frame], [open, frame]];
+    for (const batch of traffic) assert.equal(hasTraffic(JSON.stringify(batch)), true, JSON.stringify(batch));
   });
 });

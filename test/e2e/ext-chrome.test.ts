@@ -338,33 +338,42 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     await page.close();
   });
 
-  test("iframes: traffic is attributed to its frame", async () => {
+  test("iframes: traffic is attributed to its frame, a polling-only frame included", async () => {
+    // #g never upgrades: all its traffic is in the compact HTTP forms of extension/shared/wire.ts
+    const pollingOnly = demo.pageUrl({ line: "4", transport: "polling" });
     const outer: Server = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><title>outer</title><iframe id="f" src="${demo.pageUrl({ line: "4" })}"></iframe>`);
+      res.end(`<!doctype html><title>outer</title><iframe id="f" src="${demo.pageUrl({ line: "4" })}"></iframe><iframe id="g" src="${pollingOnly}"></iframe>`);
     });
     await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
     try {
       const page = await chrome.ctx.newPage();
       const outerUrl = `http://127.0.0.1:${(outer.address() as AddressInfo).port}/`;
       await page.goto(outerUrl);
-      const frame = await (await page.waitForSelector("#f")).contentFrame();
-      assert.ok(frame);
-      await frame.waitForFunction(() => window.demo !== undefined);
-      await frame.evaluate(() => window.demo.ready);
-      await frame.evaluate(() => window.demo.run("events"));
+      const frames = [];
+      for (const id of ["#f", "#g"]) {
+        const frame = await (await page.waitForSelector(id)).contentFrame();
+        assert.ok(frame);
+        await frame.waitForFunction(() => window.demo !== undefined);
+        await frame.evaluate(() => window.demo.ready);
+        await frame.evaluate(() => window.demo.run("events"));
+        frames.push(frame);
+      }
       const panel = await chrome.openPanel(page);
-      const inner = await recordedIn(frame);
-      const snap = await panel.waitFor((s) => s.received >= inner.length + 1);
+      const inner = await recordedIn(frames[0]!);
+      const innerG = await recordedIn(frames[1]!);
+      const snap = await panel.waitFor((s) => s.received >= inner.length + innerG.length + 1);
       const events = await panelEvents(panel);
       assert.ok(snap.received > 0);
       const top = events.filter((e) => e.frameId === 0);
       assert.deepEqual(top.map((e) => e.type), ["page"], "the outer page has no socket traffic");
-      const sub = events.filter((e) => e.frameId !== 0);
-      assert.ok(sub.length >= inner.length - 20 && sub.every((e) => typeof e.frameId === "number" && e.frameId > 0), "frame ids of the iframe");
-      assert.ok(sub.every((e) => e.frameUrl === demo.pageUrl({ line: "4" })), "frameUrl is the iframe's document");
-      const n = Math.min(sub.length, inner.length);
-      assert.deepEqual(sub.slice(0, n).map(strip), inner.slice(0, n).map(strip));
+      for (const [url, rec] of [[demo.pageUrl({ line: "4" }), inner], [pollingOnly, innerG]] as const) {
+        const sub = events.filter((e) => e.frameId !== 0 && e.frameUrl === url);
+        assert.ok(sub.length >= rec.length - 20 && sub.every((e) => typeof e.frameId === "number" && e.frameId > 0), `frame ids of the iframe ${url} (${sub.length} of ${rec.length})`);
+        const n = Math.min(sub.length, rec.length);
+        assert.deepEqual(sub.slice(0, n).map(strip), rec.slice(0, n).map(strip));
+      }
+      assert.ok(innerG.some((e) => e.type === "http-request") && !innerG.some((e) => e.type === "ws-open"), "the second frame only polled");
       await panel.close();
       await page.close();
     } finally {

@@ -7,8 +7,8 @@ export type { Report, EioSession, Diagnostic };
 
 export interface PanelModel {
   push(events: readonly CaptureEvent[]): void;
-  /** Live-mode deadlines (unanswered acks, missed heartbeats). */
-  tick(now: number): void;
+  /** Live-mode deadlines (unanswered acks, missed heartbeats); true when one was found (a new diagnostic). */
+  tick(now: number): boolean;
   report(): Report;
   /** The live session objects (read-only for the view: no copies on every render). */
   sessions(): readonly EioSession[];
@@ -36,11 +36,14 @@ export function createModel(): PanelModel {
       }
     },
     tick(now) {
+      // what a tick finds is always reported as a diagnostic (flagAck, checkHeartbeat)
+      const before = m.diagnostics.length;
       try {
         m.tick(now);
       } catch (err) {
         console.error("socket-scope: tick failed", err);
       }
+      return m.diagnostics.length !== before;
     },
     report: () => m.toReport(),
     sessions: () => m.sessions,

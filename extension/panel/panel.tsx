@@ -518,10 +518,10 @@ window.__socketScopePanel = {
 };
 
 // Unanswered acks and missed heartbeats only show with the passing of time; what the tick finds
-// is drawn by the next paced render, never by an extra one.
+// is drawn by the next paced render, never by an extra one, and a tick that finds nothing draws
+// nothing (an idle panel rendered every 2 s for no change).
 setInterval(() => {
-  model.tick(Date.now());
-  scheduleRender();
+  if (model.tick(Date.now())) scheduleRender();
 }, 2000);
 
 render(<App />, document.getElementById("root")!);

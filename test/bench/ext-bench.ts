@@ -26,19 +26,21 @@ import { hookBench, withInterval, type OpenSide } from "./hook-bench.ts";
 import { bench } from "./harness.ts";
 
 /**
- * Rounds of the headline pair (vs DevTools open, no extension). On this shared 2-core machine
- * single rounds swing by a third, and with 61 rounds whole runs of the same code still moved
- * from 0.90 to 1.00 (ws): 121 rounds narrow the interval of the median by √2 for ~4 more
- * minutes. The context pair (vs bare Chromium) gets 15.
+ * Rounds of the headline pair (vs DevTools open, no extension), and the measured length of each
+ * run (after its unmeasured lead, hook-bench.ts LEAD_MS). On this shared 2-core machine single
+ * runs swing from 0.4 to 2 times their neighbours, whatever their length (2 s rounds were tried).
+ * Short runs are not steady traffic, though: the panel draws at most every 1-3 s and draws soon
+ * after new traffic follows a pause, so a run of the side with the extension often held a whole
+ * render (tens of ms), a far larger share of a 250 ms run than steady traffic pays (ws 0.905
+ * with 250 ms runs, 0.986 with 1 s runs, same code, 181 and 71 rounds). With 1 s runs, rounds
+ * come ~2.6 s apart, about the 3 s between renders under steady traffic at these rates.
+ * 71 rounds take about 6.5 minutes. The context pair (vs bare Chromium) gets 15 rounds.
+ * EXT_BENCH_ROUNDS and EXT_BENCH_MS override them (investigations).
  */
-const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 121);
+const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 71);
+const ROUND_MS = Number(process.env.EXT_BENCH_MS ?? 1000);
 const BARE_ROUNDS = Math.max(5, Math.min(15, Math.round(ROUNDS / 4)));
-/**
- * EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN).
- * EXT_BENCH_MS: length of one round of the headline pair (default 500). 2 s rounds were tried:
- * single rounds still swung from 0.73 to 1.57 (the machine's own load moves over seconds), so
- * longer rounds buy no precision that more rounds would not.
- */
+/** EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN). */
 const ONLY = process.env.EXT_BENCH_ONLY === "ws" || process.env.EXT_BENCH_ONLY === "polling" ? process.env.EXT_BENCH_ONLY : undefined;
 
 async function main(): Promise<void> {
@@ -84,11 +86,12 @@ async function main(): Promise<void> {
     const vsBare = await hookBench(sides(false), { rounds: BARE_ROUNDS, server, only: ONLY });
     console.log(`extension + panel vs bare Chromium: ws round trips/s ${vsBare.ws.with.toFixed(0)} vs ${vsBare.ws.without.toFixed(0)}; ` +
       `polling requests/s ${vsBare.polling.with.toFixed(0)} vs ${vsBare.polling.without.toFixed(0)}`);
-    const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server, only: ONLY, msPerRound: Number(process.env.EXT_BENCH_MS ?? 500) });
+    const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server, only: ONLY, msPerRound: ROUND_MS });
     console.log(`extension + panel vs Chromium with DevTools open and no extension: ws ${vsDevtools.ws.with.toFixed(0)} vs ${vsDevtools.ws.without.toFixed(0)}; ` +
       `polling ${vsDevtools.polling.with.toFixed(0)} vs ${vsDevtools.polling.without.toFixed(0)}`);
-    console.log(`ratios (${ROUNDS} rounds): ws ${withInterval(vsDevtools.wsRatio, vsDevtools.wsInterval)}, ` +
-      `polling ${withInterval(vsDevtools.pollingRatio, vsDevtools.pollingInterval)}`);
+    console.log(`ratios (geometric mean of ${ROUNDS} rounds of ${ROUND_MS} ms): ws ${withInterval(vsDevtools.wsRatio, vsDevtools.wsInterval)}, ` +
+      `polling ${withInterval(vsDevtools.pollingRatio, vsDevtools.pollingInterval)}; ` +
+      `medians ws ${vsDevtools.wsMedian.toFixed(3)}, polling ${vsDevtools.pollingMedian.toFixed(3)}`);
     console.log(`(the panel had recorded ${recorded} capture events when the last run ended)`);
     console.log(bench("hook_ws_throughput_ratio", vsDevtools.wsRatio));
     console.log(bench("hook_polling_throughput_ratio", vsDevtools.pollingRatio));

@@ -5,10 +5,9 @@
 import { emit, newConn, retract, type Encoding, type Raw } from "./queue.ts";
 import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
-import { captureInHandler } from "./handlers.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
-  getter, promiseThen, removeListener, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapMethod,
+  getter, promiseThen, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapConstructor, wrapMethod,
 } from "./native.ts";
 
 const METHODS = /^(?:delete|get|head|options|post|put|patch)$/i;
@@ -79,11 +78,6 @@ interface XhrState {
   matched: boolean;
   contentType?: string;
   conn?: string;
-  /**
-   * Our own readystatechange listener is on the XHR: the app has no `onreadystatechange`
-   * function, which otherwise records the response (./handlers.ts says why).
-   */
-  listening: boolean;
   /** abort / error / timeout listeners added (only once a request of this XHR has failed). */
   failures: boolean;
 }
@@ -151,21 +145,14 @@ export function installXhr(win: typeof globalThis): void {
   const onError = failed("network");
   const onTimeout = failed("timeout");
 
-  const listen = (self: object, st: XhrState) => {
-    if (st.listening) return;
-    st.listening = true;
-    addListener(self, "readystatechange", onReadyState, true);
-  };
-  const unlisten = (self: object, st: XhrState) => {
-    if (!st.listening) return;
-    st.listening = false;
-    removeListener(self, "readystatechange", onReadyState, true);
-  };
-  const adoptHandler = captureInHandler(proto, "onreadystatechange", "readystatechange", {
-    tracks: (self) => wmGet(states, self as object)?.matched === true,
-    capture: (self, ev) => void apply(onReadyState, self, [ev]),
-    covered: (self) => unlisten(self, wmGet(states, self)!),
-    uncovered: (self) => listen(self, wmGet(states, self)!),
+  // Our readystatechange listener goes on every XHR when it is made, before any of the app's:
+  // XHR is not a DOM node, so its listeners run in the order they were added, whatever their
+  // phase. Added in open() instead, it ran after any listener the app added before open(): the
+  // response was recorded after whatever that listener did (a polling client's next request),
+  // and a listener that called stopImmediatePropagation() hid it altogether. An XHR that never
+  // opens a Socket.IO URL costs one early return per readystatechange.
+  wrapConstructor<typeof XMLHttpRequest>(win, "XMLHttpRequest", (xhr) => {
+    addListener(xhr, "readystatechange", onReadyState, true);
   });
 
   wrapMethod(proto, "open", (original, self, args) => {
@@ -178,7 +165,7 @@ export function installXhr(win: typeof globalThis): void {
       const matched = url !== undefined && isSocketIoUrl(url);
       if (!st) {
         if (!matched) return result; // untracked until it opens a Socket.IO URL
-        st = { method: "", url: "", matched, listening: false, failures: false };
+        st = { method: "", url: "", matched, failures: false };
         wmSet(states, self as object, st);
       }
       st.method = normMethod(args[0]);
@@ -186,12 +173,6 @@ export function installXhr(win: typeof globalThis): void {
       st.matched = matched;
       st.contentType = undefined;
       st.conn = undefined;
-      // the app's onreadystatechange (set before or after open) records the response; our own
-      // listener only while there is none
-      if (matched) {
-        if (adoptHandler(self as object)) unlisten(self as object, st);
-        else listen(self as object, st);
-      }
     } catch {
       // ignore
     }

@@ -31,7 +31,6 @@ const wmSetRaw = uncurry(WeakMap.prototype.set);
 export const wmGet = <K extends object, V>(m: WeakMap<K, V>, k: K): V | undefined => wmGetRaw(m, k) as V | undefined;
 export const wmSet = <K extends object, V>(m: WeakMap<K, V>, k: K, v: V): void => void wmSetRaw(m, k, v);
 export const addListener = uncurry(EventTarget.prototype.addEventListener);
-export const removeListener = uncurry(EventTarget.prototype.removeEventListener);
 export const dispatch = uncurry(EventTarget.prototype.dispatchEvent);
 export const abSlice = uncurry(ArrayBuffer.prototype.slice);
 export const blobArrayBuffer = uncurry(Blob.prototype.arrayBuffer);
@@ -106,23 +105,6 @@ export function wrapGetter(obj: object, name: string, trap: (original: Fn, self:
   const wrapped = new NativeProxy(original, { apply: (t, self) => trap(t, self) });
   mask(wrapped, original);
   return defineProperty(obj, name, { get: wrapped, set: d.set, enumerable: d.enumerable, configurable: d.configurable });
-}
-
-/** Wraps both halves of an accessor in place (same masking); `set` gets the setter's arguments. */
-export function wrapAccessor(
-  obj: object, name: string,
-  get: (original: Fn, self: unknown) => unknown,
-  set: (original: Fn, self: unknown, args: unknown[]) => unknown,
-): boolean {
-  const d = getOwnPropertyDescriptor(obj, name);
-  const g = d?.get;
-  const s = d?.set;
-  if (!d || typeof g !== "function" || typeof s !== "function") return false;
-  const wrappedGet = new NativeProxy(g, { apply: (t, self) => get(t, self) });
-  const wrappedSet = new NativeProxy(s, { apply: (t, self, args) => set(t, self, args) });
-  mask(wrappedGet, g);
-  mask(wrappedSet, s);
-  return defineProperty(obj, name, { get: wrappedGet, set: wrappedSet, enumerable: d.enumerable, configurable: d.configurable });
 }
 
 /**

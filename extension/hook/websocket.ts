@@ -1,23 +1,16 @@
 // WebSocket capture. The constructor is a Proxy that returns the real instance (identity,
 // prototype chain and constants unchanged) after adding our own capture-phase listeners —
 // added first, so they run before any app listener and never change what the app sees.
-// Incoming messages are recorded inside the app's `onmessage` once it sets one (our `message`
-// listener is removed then, and comes back if the handler goes: ./handlers.ts says why).
 // `send` and `close` are patched on the prototype.
 import { emit, newConn, type Raw } from "./queue.ts";
-import { captureInHandler } from "./handlers.ts";
 import {
-  NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, removeListener, wmGet,
-  wmSet, wrapConstructor, wrapMethod,
+  NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, wmGet, wmSet,
+  wrapConstructor, wrapMethod,
 } from "./native.ts";
 
 interface WsState {
   conn: string;
   closedByPage: boolean;
-  /** Our own `message` listener is on the socket (the app has no `onmessage` function). */
-  listening: boolean;
-  /** The last message recorded: the listener, the handler and stopImmediatePropagation may all see it. */
-  last: Event | null;
 }
 
 const states = new WeakMap<object, WsState>();
@@ -49,10 +42,9 @@ export function installWebSocket(win: typeof globalThis): void {
   const closeClean = getter<boolean>(CloseEvent.prototype, "wasClean");
 
   // isTrusted is unforgeable: events the page dispatches itself are not traffic
-  function captureMessage(ws: object, ev: Event): void {
-    const st = wmGet(states, ws);
-    if (!st || st.last === ev || !ev.isTrusted) return;
-    st.last = ev;
+  function onMessage(this: WebSocket, ev: Event): void {
+    const st = wmGet(states, this);
+    if (!st || !ev.isTrusted) return;
     try {
       const d = msgData(ev);
       let raw: Raw;
@@ -64,9 +56,6 @@ export function installWebSocket(win: typeof globalThis): void {
     } catch {
       // never disturb the page
     }
-  }
-  function onMessage(this: WebSocket, ev: Event): void {
-    captureMessage(this, ev);
   }
   function onOpen(this: WebSocket, ev: Event): void {
     const st = wmGet(states, this);
@@ -85,7 +74,7 @@ export function installWebSocket(win: typeof globalThis): void {
   }
 
   function track(ws: WebSocket, args: unknown[]): WsState {
-    const st: WsState = { conn: newConn(), closedByPage: false, listening: true, last: null };
+    const st: WsState = { conn: newConn(), closedByPage: false };
     wmSet(states, ws, st);
     const p = args[1];
     const protocols = p === undefined ? undefined : typeof p === "string" ? [p] : Array.from(p as Iterable<string>, String);
@@ -98,23 +87,6 @@ export function installWebSocket(win: typeof globalThis): void {
   }
 
   wrapConstructor<typeof WebSocket>(win, "WebSocket", track);
-
-  captureInHandler(proto, "onmessage", "message", {
-    tracks: (self) => wmGet(states, self as object) !== undefined,
-    capture: captureMessage,
-    covered(ws) {
-      const st = wmGet(states, ws)!;
-      if (!st.listening) return;
-      st.listening = false;
-      removeListener(ws, "message", onMessage, true);
-    },
-    uncovered(ws) {
-      const st = wmGet(states, ws)!;
-      if (st.listening) return;
-      st.listening = true;
-      addListener(ws, "message", onMessage, true);
-    },
-  });
 
   wrapMethod(proto, "send", (original, self, args) => {
     const st = wmGet(states, self as object);

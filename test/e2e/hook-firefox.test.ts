@@ -77,7 +77,7 @@ test("Firefox: the page sees the same surface with and without the hook", async 
     const P = WebSocket.prototype;
     const XP = XMLHttpRequest.prototype;
     const acc = (o: object, k: string) => Object.getOwnPropertyDescriptor(o, k)!;
-    const fns = [WebSocket, P.send, P.close, XP.open, XP.send, XP.setRequestHeader, window.fetch, fts,
+    const fns = [WebSocket, XMLHttpRequest, P.send, P.close, XP.open, XP.send, XP.setRequestHeader, window.fetch, fts,
       acc(P, "onmessage").get!, acc(P, "onmessage").set!, acc(XP, "onreadystatechange").get!, acc(XP, "onreadystatechange").set!,
       Event.prototype.stopImmediatePropagation];
     const d = (o: object, k: string) => JSON.stringify(Object.getOwnPropertyDescriptor(o, k), (_k, v) => (typeof v === "function" ? "fn" : v));
@@ -86,7 +86,8 @@ test("Firefox: the page sees the same surface with and without the hook", async 
     const out = {
       src: fns.map((f) => [fts.call(f), f.name, f.length]),
       constants: [WebSocket.CONNECTING, WebSocket.OPEN, WebSocket.CLOSING, WebSocket.CLOSED, P.OPEN, P.CLOSED],
-      chain: [Object.getPrototypeOf(WebSocket) === EventTarget, P.constructor === WebSocket, s instanceof WebSocket, s.constructor === WebSocket],
+      chain: [Object.getPrototypeOf(WebSocket) === EventTarget, P.constructor === WebSocket, s instanceof WebSocket, s.constructor === WebSocket,
+        XP.constructor === XMLHttpRequest, new XMLHttpRequest() instanceof XMLHttpRequest, new XMLHttpRequest().constructor === XMLHttpRequest],
       descs: [d(window, "WebSocket"), d(window, "fetch"), d(P, "send"), d(P, "constructor"), d(XP, "open"), d(Function.prototype, "toString"),
         d(P, "onmessage"), d(XP, "onreadystatechange"), d(Event.prototype, "stopImmediatePropagation")],
       keys: Object.keys(window), names: Object.getOwnPropertyNames(window).length, symbols: Object.getOwnPropertySymbols(window).length,

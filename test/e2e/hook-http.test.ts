@@ -200,7 +200,7 @@ test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies,
   }
 });
 
-test("XMLHttpRequest: responses are recorded inside the app's onreadystatechange (set before or after open, swapped, cleared, stopped) or by our listener, once each, before what the app does next", async () => {
+test("XMLHttpRequest: every response recorded once, before what the app does next, whatever the app's handlers (onreadystatechange before or after open, swapped, cleared, stopped; a listener; onload)", async () => {
   const runs: unknown[] = [];
   let evs: CaptureEvent[] = [];
   for (const hook of [0, 1]) {

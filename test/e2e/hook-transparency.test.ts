@@ -38,7 +38,7 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     const getterOf = (o: object | undefined, k: string) => (o ? Object.getOwnPropertyDescriptor(o, k)?.get : undefined);
     const setterOf = (o: object | undefined, k: string) => (o ? Object.getOwnPropertyDescriptor(o, k)?.set : undefined);
     const functions: Record<string, unknown> = {
-      WebSocket: WS, send: P.send, close: P.close, open: XP.open, xsend: XP.send, setRequestHeader: XP.setRequestHeader,
+      WebSocket: WS, XMLHttpRequest, send: P.send, close: P.close, open: XP.open, xsend: XP.send, setRequestHeader: XP.setRequestHeader,
       fetch: w.fetch, toString: fts, WebTransport: WT, createBidirectionalStream: WT?.prototype.createBidirectionalStream,
       incoming: getterOf(WT?.prototype, "incomingBidirectionalStreams"),
       readable: getterOf(w.WebTransportBidirectionalStream?.prototype, "readable"),
@@ -79,6 +79,13 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     const s = new WS(echo);
     out.instance = [s instanceof WS, s.constructor === WS, Object.getPrototypeOf(s) === P, attempt(() => s.send("too early")), Object.keys(s), s.binaryType];
     s.close();
+    const X = XMLHttpRequest;
+    const xhr = new X();
+    out.xhr = [xhr instanceof X, xhr.constructor === X, Object.getPrototypeOf(xhr) === XP, Object.getPrototypeOf(X) === w.XMLHttpRequestEventTarget,
+      X.DONE, XP.DONE, desc(X, "DONE"), desc(XP, "constructor"), Object.keys(xhr), attempt(() => (X as unknown as () => unknown)())];
+    class XSub extends X { extra() { return 2; } }
+    const xsub = new XSub();
+    out.xhrSubclass = [xsub instanceof XSub, xsub instanceof X, xsub.extra(), xsub.readyState];
     class Sub extends WS { extra() { return 1; } }
     const sub = new Sub(echo);
     out.subclass = [sub instanceof Sub, sub instanceof WS, Object.getPrototypeOf(sub) === Sub.prototype, sub.extra()];

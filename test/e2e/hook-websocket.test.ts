@@ -155,7 +155,7 @@ test("listener styles, subprotocols, server close, failed connection and close w
   assert.equal(new Set(evs.filter((e) => e.type === "ws-open").map((e) => e.conn)).size, 4);
 });
 
-test("onmessage: recorded inside the app's handler, which the page still sees as its own, through swaps, null, throws and stopImmediatePropagation", async () => {
+test("onmessage: every message recorded once, in order, and the page's view unchanged through handler swaps, null, throws and stopImmediatePropagation", async () => {
   // the same script without the hook and with it: what the page sees must not differ
   const runs: unknown[] = [];
   let evs: CaptureEvent[] = [];

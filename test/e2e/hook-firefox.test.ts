@@ -28,10 +28,17 @@ async function open(hook: boolean): Promise<Page> {
   return page;
 }
 async function events(page: Page): Promise<CaptureEvent[]> {
-  // longer than the hook's busy batch delay (250 ms)
-  await new Promise((r) => setTimeout(r, 600));
-  const batches = await page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
-  return batches.flatMap(parseBatch);
+  // as hook-helpers' events(): wait until no new batch arrives for longer than the hook's busy
+  // delay (250 ms), rather than a fixed pause a loaded machine can outlast
+  const batches = () => page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
+  let seen = -1;
+  let all = await batches();
+  while (all.length !== seen) {
+    seen = all.length;
+    await new Promise((r) => setTimeout(r, 400));
+    all = await batches();
+  }
+  return all.flatMap(parseBatch);
 }
 
 test("Firefox: a socket.io 4 session (polling handshake, upgrade, events, binary) is captured exactly", async () => {

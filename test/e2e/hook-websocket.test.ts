@@ -102,11 +102,21 @@ test("listener styles, subprotocols, server close, failed connection and close w
     a.send("close:4002:server bye");
     const ac = await new Promise<CloseEvent>((r) => a.addEventListener("close", r));
     out.a = [aGot, ac.code, ac.reason, ac.wasClean, a.protocol];
-    // no message listener at all: the traffic is captured anyway
+    // no message listener at all: the traffic is captured anyway (closed below, once the echo is in)
     const b = new WebSocket(url + "?quiet");
     await new Promise((r) => (b.onopen = r));
     b.send("quiet");
-    await new Promise((r) => setTimeout(r, 150));
+    Object.defineProperty(window, "__quiet", { value: b, enumerable: false });
+    return out;
+  }, closedUrl);
+  // the page cannot see the echo without a listener, so wait for its capture (a loaded machine
+  // may take far longer than any fixed pause) and only then close
+  const quietIn = (evs: CaptureEvent[]) => evs.some((e) => e.type === "ws-frame" && e.dir === "in" && JSON.stringify(e.data) === '{"text":"quiet"}');
+  for (let i = 0; i < 200 && !quietIn((await hp.batches()).flatMap(parseBatch)); i++) await hp.page.waitForTimeout(50);
+  Object.assign(seen, await hp.page.evaluate(async (closedUrl) => {
+    const out: Record<string, unknown> = {};
+    const url = location.origin.replace("http", "ws") + "/echo";
+    const b = (window as unknown as { __quiet: WebSocket }).__quiet;
     b.close();
     await new Promise((r) => (b.onclose = r));
     // nothing listens on that port
@@ -120,7 +130,7 @@ test("listener styles, subprotocols, server close, failed connection and close w
     d.close();
     await new Promise((r) => (d.onclose = r));
     return out;
-  }, closedUrl);
+  }, closedUrl));
   assert.deepEqual(seen.a, [["forged by the page", "x"], 4002, "server bye", true, "chat"]);
   assert.deepEqual(seen.c, ["error", "close 1006 false"]);
   const evs = await hp.events(150);

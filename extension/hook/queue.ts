@@ -4,7 +4,7 @@
 // happens only in the flush, off the page's hot path. Batches keep queue order even when a
 // Blob must be read first: the next flush starts only when the previous one has dispatched.
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
-import { BUSY_BATCH_MS, BUSY_WINDOW_MS, HOOK_EVENT } from "../shared/bridge.ts";
+import { BUSY_BATCH_MS, BUSY_WINDOW_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../shared/bridge.ts";
 import { compactEvent, type Compact } from "../shared/wire.ts";
 import {
   NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
@@ -29,7 +29,7 @@ interface Entry {
 // DevTools open, every timer and event dispatch also records an async stack trace). A quiet
 // page's first events leave after BATCH_DELAY_MS; while traffic keeps coming (the previous batch
 // left less than BUSY_WINDOW_MS ago), one batch per BUSY_BATCH_MS, which is also the pace at
-// which the relay forwards to the background (../shared/bridge.ts).
+// which the relay forwards to the background; a flood waits FLOOD_BATCH_MS (../shared/bridge.ts).
 const BATCH_DELAY_MS = 50;
 const MAX_BATCH = 512;
 
@@ -41,6 +41,8 @@ let queue: Entry[] = [];
 let scheduled = false;
 /** When the last batch was queued for the content script (the `now()` clock). */
 let lastFlush = -Infinity;
+/** How many events it held: FLOOD_EVENTS or more sets the flood pace. */
+let lastSize = 0;
 let flushing = false;
 
 const prefix = Math.floor(mathRandom() * 2 ** 32).toString(36);
@@ -59,7 +61,7 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
   queue[queue.length] = e;
   if (!scheduled && !flushing) {
     scheduled = true;
-    setTimer(flush, queue.length >= MAX_BATCH ? 0 : ts - lastFlush < BUSY_WINDOW_MS ? BUSY_BATCH_MS : BATCH_DELAY_MS);
+    setTimer(flush, queue.length >= MAX_BATCH ? 0 : ts - lastFlush >= BUSY_WINDOW_MS ? BATCH_DELAY_MS : lastSize >= FLOOD_EVENTS ? FLOOD_BATCH_MS : BUSY_BATCH_MS);
   }
   return e;
 }
@@ -143,6 +145,7 @@ function flush(): void {
   lastFlush = now();
   const batch = queue;
   queue = [];
+  lastSize = batch.length;
   const pending: Promise<void>[] = [];
   for (const e of batch) if (isPending(e.raw)) pending[pending.length] = settle(e);
   if (pending.length === 0) {

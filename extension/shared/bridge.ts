@@ -19,3 +19,13 @@ export const PANEL_PORT = "socket-scope/panel";
  */
 export const BUSY_BATCH_MS = 250;
 export const BUSY_WINDOW_MS = 1000;
+/**
+ * A flood (the previous batch held at least FLOOD_EVENTS events: ≥ ~250 events a second) goes
+ * out once per FLOOD_BATCH_MS instead. Every message costs the browser about the same whatever
+ * its size (the relay's IPC, the worker's storage write and ack, the panel's update), and on a
+ * page doing ~200 long-polling requests a second those per-message costs were most of what the
+ * extension took from it. A flooded panel redraws every 2-3 s anyway (panel.tsx), so the
+ * longer wait shows nowhere; an app sending a few events a second keeps the 250 ms pace.
+ */
+export const FLOOD_EVENTS = 64;
+export const FLOOD_BATCH_MS = 1000;

@@ -14,7 +14,7 @@
 // Standalone: `node --import tsx test/bench/hook-bench.ts` prints the two BENCH lines.
 import type { Browser, Page } from "playwright";
 import { pathToFileURL } from "node:url";
-import { BUSY_BATCH_MS, HOOK_EVENT } from "../../extension/shared/bridge.ts";
+import { FLOOD_BATCH_MS, HOOK_EVENT } from "../../extension/shared/bridge.ts";
 import { bundleHook, launchChromium, startTestServer, type TestServer } from "../e2e/hook-helpers.ts";
 import { bench } from "./harness.ts";
 
@@ -55,14 +55,14 @@ export interface HookBenchOptions {
 
 /**
  * Every run first works LEAD_MS unmeasured. The extension handles a page's traffic a little
- * later (the hook hands it over every BUSY_BATCH_MS while busy; the worker and panel then take
- * it): without a lead, the work caused by one side's run fell in the run after it, the other
+ * later (the hook hands it over every BUSY_BATCH_MS while busy, every FLOOD_BATCH_MS in a flood
+ * such as this bench's; the worker and panel then take it): without a lead, the work caused by one side's run fell in the run after it, the other
  * side's in 3 of every 4 places of the ABBA order, and a 250 ms round saw ws at 1.044 (95%
  * interval 1.01-1.08), the extension "faster" than none. With the lead, the measured part of a
  * run carries its own earlier traffic's work, as under steady traffic, and the work its last
  * batch causes falls in the next run's lead, unmeasured on either side.
  */
-export const LEAD_MS = BUSY_BATCH_MS + 50;
+export const LEAD_MS = FLOOD_BATCH_MS + 50;
 
 /** Installed in the page after load, identically on both sides. */
 export const DRIVER = `(() => {

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { bundleHook, COLLECTOR, parseBatch, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { bundleHook, COLLECTOR, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -28,17 +28,8 @@ async function open(hook: boolean): Promise<Page> {
   return page;
 }
 async function events(page: Page): Promise<CaptureEvent[]> {
-  // as hook-helpers' events(): wait until no new batch arrives for longer than the hook's busy
-  // delay (250 ms), rather than a fixed pause a loaded machine can outlast
   const batches = () => page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
-  let seen = -1;
-  let all = await batches();
-  while (all.length !== seen) {
-    seen = all.length;
-    await new Promise((r) => setTimeout(r, 400));
-    all = await batches();
-  }
-  return all.flatMap(parseBatch);
+  return (await settledBatches(batches)).flatMap(parseBatch);
 }
 
 test("Firefox: a socket.io 4 session (polling handshake, upgrade, events, binary) is captured exactly", async () => {

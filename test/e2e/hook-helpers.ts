@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
-import { HOOK_EVENT } from "../../extension/shared/bridge.ts";
+import { BUSY_BATCH_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../../extension/shared/bridge.ts";
 import { expandEvent } from "../../extension/shared/wire.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 
@@ -197,6 +197,24 @@ export function parseBatch(b: string): CaptureEvent[] {
   return (JSON.parse(b) as unknown[]).map(expandEvent) as CaptureEvent[];
 }
 
+/**
+ * The hook's batches once it has sent everything: polls `read` until no new batch arrives for
+ * longer than the hook can hold one back (its busy delay, BUSY_BATCH_MS; after a batch of a flood,
+ * FLOOD_BATCH_MS: ../../extension/shared/bridge.ts), rather than a fixed pause a loaded machine
+ * can outlast.
+ */
+export async function settledBatches(read: () => Promise<string[]>): Promise<string[]> {
+  let all = await read();
+  for (let seen = 0; ; ) {
+    // the newest flush may have come as several batches (the hook splits big ones)
+    const fresh = all.slice(seen).reduce((n, b) => n + (JSON.parse(b) as unknown[]).length, 0);
+    seen = all.length;
+    await new Promise((r) => setTimeout(r, (fresh >= FLOOD_EVENTS ? FLOOD_BATCH_MS : BUSY_BATCH_MS) + 150));
+    all = await read();
+    if (all.length === seen) return all;
+  }
+}
+
 /** Adds, before any page script, a collector of the hook's batches (non-enumerable on window). */
 // (`__name`: tsx compiles test code with esbuild's keepNames, so functions passed to
 // page.evaluate call it; defined non-enumerable like the collector, on every page alike.)
@@ -225,17 +243,8 @@ export async function openPage(browser: Browser, url: string, { hook = 1, before
   return {
     context, page, batches,
     async events(settleMs = 150) {
-      // wait for the hook's batch timer, then until no new batch arrives for longer than its
-      // busy delay (250 ms: a batch less than a second after the previous one waits that long)
       await page.waitForTimeout(settleMs);
-      let seen = -1;
-      let all = await batches();
-      while (all.length !== seen) {
-        seen = all.length;
-        await page.waitForTimeout(400);
-        all = await batches();
-      }
-      return all.flatMap(parseBatch);
+      return (await settledBatches(batches)).flatMap(parseBatch);
     },
   };
 }

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { launchChromium, openPage, parseBatch, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { launchChromium, openPage, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -252,7 +252,7 @@ test("bursts are batched (bounded batches, order kept) and each frame of the pag
     inner.close();
     await new Promise((r) => setTimeout(r, 100));
   });
-  const batches = (await hp.batches()).map(parseBatch);
+  const batches = (await settledBatches(hp.batches)).map(parseBatch);
   // the close leaves with the frame's next batch (up to the hook's busy delay after the last)
   const readFrame = () => hp.page.frames()[1]!.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());
   let frameBatches = await readFrame();
@@ -274,6 +274,37 @@ test("bursts are batched (bounded batches, order kept) and each frame of the pag
   assert.deepEqual(inner.map((e) => e.type), ["page", "ws-open", "ws-opened", "ws-frame", "ws-frame", "ws-close"]);
   const prefix = (c: string) => c.split(".")[0];
   assert.notEqual(prefix(inner[1]!.conn), prefix(evs[0]!.conn));
+});
+
+test("pace: a few events a second leave every 250 ms; a flood (400 events a second) once a second, nothing lost", async () => {
+  // Counts of batches, not times: a loaded machine makes timers late, which only lowers them.
+  const hp = await openPage(browser, server.origin + "/");
+  const run = (perTick: number, ticks: number, ms: number) => hp.page.evaluate(async ([perTick, ticks, ms]) => {
+    const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+    await new Promise((r) => (ws.onopen = r));
+    const batches = (window as unknown as { __hookBatches: string[] }).__hookBatches;
+    const from = batches.length;
+    let got = 0;
+    ws.onmessage = () => got++;
+    for (let t = 0; t < ticks; t++) {
+      for (let i = 0; i < perTick; i++) ws.send(`t${t}.${i}`);
+      await new Promise((r) => setTimeout(r, ms));
+    }
+    while (got < perTick * ticks) await new Promise((r) => setTimeout(r, 10));
+    const n = batches.length - from;
+    ws.close();
+    return n;
+  }, [perTick, ticks, ms] as const);
+  // 2 s of 10 sends (and 10 echoes) a second: ~8 batches at the 250 ms pace, 2-3 at the flood's
+  const sparse = await run(1, 20, 100);
+  // 3 s of 200 sends and 200 echoes a second: ~12 batches at the 250 ms pace, ~4 at the flood's
+  const flood = await run(10, 60, 50);
+  const evs = await hp.events();
+  await hp.context.close();
+  assert.ok(sparse >= 5, `a sparse stream keeps the 250 ms pace (${sparse} batches in 2 s)`);
+  assert.ok(flood <= 7, `a flood goes out about once a second (${flood} batches in 3 s)`);
+  const sent = evs.filter((e) => e.type === "ws-frame" && e.dir === "out").length;
+  assert.equal(sent, 20 + 600);
 });
 
 test("large binary frames (both directions) are captured byte for byte", async () => {

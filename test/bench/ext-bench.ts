@@ -32,9 +32,9 @@ import { bench } from "./harness.ts";
  * Short runs are not steady traffic, though: the panel draws at most every 1-3 s and draws soon
  * after new traffic follows a pause, so a run of the side with the extension often held a whole
  * render (tens of ms), a far larger share of a 250 ms run than steady traffic pays (ws 0.905
- * with 250 ms runs, 0.986 with 1 s runs, same code, 181 and 71 rounds). With 1 s runs, rounds
- * come ~2.6 s apart, about the 3 s between renders under steady traffic at these rates.
- * 71 rounds take about 6.5 minutes. The context pair (vs bare Chromium) gets 15 rounds.
+ * with 250 ms runs, 0.986 with 1 s runs, same code, 181 and 71 rounds). Each 1 s run follows a
+ * 1.05 s lead (a flood's batch interval), so 71 rounds of both kinds take about 10 minutes,
+ * ~14 with the context pair (vs bare Chromium), which gets 15 rounds.
  * EXT_BENCH_ROUNDS and EXT_BENCH_MS override them (investigations).
  */
 const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 71);

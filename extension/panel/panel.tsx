@@ -19,6 +19,8 @@ const tabId = signal<number | null>(null);
 const status = signal<"starting" | "connected" | "reconnecting" | "no-tab">("starting");
 const preserve = signal<boolean>(readPreserve());
 const received = signal(0);
+/** Of the events received since the panel (or Clear) started, those replayed from the tab's backlog on subscribing. */
+let replayed = 0;
 const dropped = signal(0);
 const missed = signal(0);
 const rows = signal<readonly CaptureEvent[]>([]);
@@ -49,6 +51,7 @@ function reset(): void {
   pendingLive = 0;
   timeOrigin = null;
   rowsOffset = 0;
+  replayed = 0;
   batch(() => {
     rows.value = [];
     received.value = 0;
@@ -73,7 +76,8 @@ function ingest(events: readonly CaptureEvent[], droppedNow: number, missedNow: 
   }
   pendingRows = pendingRows.concat(fresh);
   pendingReceived += fresh.length;
-  if (!replay) pendingLive += fresh.length;
+  if (replay) replayed += fresh.length;
+  else pendingLive += fresh.length;
   dropped.value = droppedNow;
   missed.value += missedNow;
   scheduleRender();
@@ -504,7 +508,7 @@ function App() {
 declare global {
   interface Window {
     __socketScopePanel?: {
-      snapshot(): { tabId: number | null; status: string; received: number; dropped: number; report: Report };
+      snapshot(): { tabId: number | null; status: string; received: number; replayed: number; dropped: number; report: Report };
       preserveLog(v: boolean): void;
       /** The capture events the panel holds (the last MAX_ROWS), in arrival order. */
       events(): readonly CaptureEvent[];
@@ -512,7 +516,7 @@ declare global {
   }
 }
 window.__socketScopePanel = {
-  snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value + pendingReceived, dropped: missed.value, report: model.report() }),
+  snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value + pendingReceived, replayed, dropped: missed.value, report: model.report() }),
   preserveLog: setPreserve,
   events: () => rows.value.concat(pendingRows),
 };

@@ -14,6 +14,8 @@ export interface PanelSnapshot {
   tabId: number | null;
   status: string;
   received: number;
+  /** Of `received`, the events replayed from the tab's backlog when the panel subscribed. */
+  replayed: number;
   dropped: number;
   report: unknown;
 }

@@ -11,9 +11,11 @@
 //   A=dist/chrome B=/tmp/variant/chrome node --import tsx test/bench/ext-ab.ts [ws|polling] [rounds=20] [seconds=3]
 // A or B may be `plain` (no extension, DevTools open on Elements). Renderers are named by start
 // order: #1 is the page, the busiest later one its DevTools window. Run an A/A (the same build as
-// A and B) beside any finding: one of 40 WebSocket rounds found the B side's DevTools renderer
-// 11.3 µs per round trip cheaper (95% 2.7-19.9) and 1.027 as many round trips, with nothing
-// different but the order the two browsers started in.
+// A and B) beside any finding, and repeat a finding with fresh browsers: each launch carries an
+// offset of its own. Three A/A runs of 40 WebSocket rounds gave B 1.027 (95% 0.978-1.079),
+// 1.073 (1.029-1.122) and 1.002 (0.940-1.062) times A's round trips; in the 1.073 one every
+// process of B used less CPU per round trip (in all -54 µs, 95% -87 to -22), in the 1.002 one
+// none did. test/bench/ext-bench.ts starts its browsers afresh for every block of rounds.
 import type { Page } from "playwright";
 import { launchChrome, launchPlainChrome, openDevTools } from "../e2e/ext-harness.ts";
 import { startTestServer } from "../e2e/hook-helpers.ts";

@@ -15,14 +15,27 @@
 // fresh regular one), started twice: once with the extension loaded, once with no extension at
 // all (test/e2e/ext-harness.ts launchChrome / launchPlainChrome). Both browsers live through the
 // whole run and only one side's page works at a time, so each side's rounds also carry the
-// other browser's idle background work, equally. An A/A run of this design (two plain browsers)
-// measured 1.012 (polling) and 0.988 (ws). The earlier design, an off-the-record context of the
-// extension's own browser as the side without, was biased against us: a regular profile's page
-// is slower than an off-the-record one's even with no extension anywhere (polling 0.95, ws 0.89
-// to 0.95 in A/A runs of that pair).
+// other browser's idle background work, equally. The earlier design, an off-the-record context
+// of the extension's own browser as the side without, was biased against us: a regular
+// profile's page is slower than an off-the-record one's even with no extension anywhere
+// (polling 0.95, ws 0.89 to 0.95 in A/A runs of that pair).
+//
+// Fresh browsers, several times: a pair of browsers started once carries an offset of its own
+// through all its rounds. Three A/A runs of test/bench/ext-ab.ts (the same build, or two plain
+// browsers, on both sides; 40 alternating WebSocket rounds each) gave the browser started second
+// 1.027 (95% 0.978-1.079), 1.073 (1.029-1.122) and 1.002 (0.940-1.062) times the round trips of
+// the first, every process of it using less CPU per round trip in the 1.073 run and not in the
+// 1.002 one: not a fixed effect of the launch order but an offset drawn anew at every launch
+// (where the scheduler puts the processes of each browser on this VM's two vCPUs, or the like),
+// which no number of rounds averages away. Identical code measured 0.911-0.978 (polling) in
+// single-launch runs of this bench. So the rounds run in BLOCKS blocks, each with both browsers
+// started afresh, in alternating order, and closed after it; the ratios are over all rounds.
+// The printed intervals resample blocks, then rounds within them (blockBootstrap in
+// hook-bench.ts), so they include that per-launch spread.
+
 import { buildForTest, launchChrome, launchPlainChrome, openDevTools, type ChromeExt, type Panel } from "../e2e/ext-harness.ts";
-import { startTestServer } from "../e2e/hook-helpers.ts";
-import { hookBench, withInterval, type OpenSide } from "./hook-bench.ts";
+import { startTestServer, type TestServer } from "../e2e/hook-helpers.ts";
+import { blockBootstrap, hookBench, mergeResults, roundRatios, withInterval, type OpenSide } from "./hook-bench.ts";
 import { bench } from "./harness.ts";
 
 /**
@@ -33,24 +46,30 @@ import { bench } from "./harness.ts";
  * after new traffic follows a pause, so a run of the side with the extension often held a whole
  * render (tens of ms), a far larger share of a 250 ms run than steady traffic pays (ws 0.905
  * with 250 ms runs, 0.986 with 1 s runs, same code, 181 and 71 rounds). Each 1 s run follows a
- * 1.05 s lead (a flood's batch interval), so 71 rounds of both kinds take about 10 minutes,
- * ~14 with the context pair (vs bare Chromium), which gets 15 rounds.
- * EXT_BENCH_ROUNDS and EXT_BENCH_MS override them (investigations).
+ * 1.05 s lead (a flood's batch interval), so 72 rounds of both kinds take about 10 minutes,
+ * ~16 with the context pair (vs bare Chromium, 2 rounds a block) and BLOCKS browser starts.
+ * EXT_BENCH_ROUNDS, EXT_BENCH_MS and EXT_BENCH_BLOCKS override them (investigations).
  */
-const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 71);
+const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 72);
 const ROUND_MS = Number(process.env.EXT_BENCH_MS ?? 1000);
-const BARE_ROUNDS = Math.max(5, Math.min(15, Math.round(ROUNDS / 4)));
+/** Blocks of rounds, each with both browsers started afresh (see the top of this file). */
+const BLOCKS = Math.max(1, Number(process.env.EXT_BENCH_BLOCKS ?? 6));
+const BARE_ROUNDS_PER_BLOCK = 2;
 /** EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN). */
 const ONLY = process.env.EXT_BENCH_ONLY === "ws" || process.env.EXT_BENCH_ONLY === "polling" ? process.env.EXT_BENCH_ONLY : undefined;
 
-async function main(): Promise<void> {
-  const dist = await buildForTest();
-  const server = await startTestServer();
+/** One block of rounds: both browsers started in `order`, both pairs measured, both browsers closed. */
+async function block(order: "ext-first" | "plain-first", chromeDir: string, server: TestServer, rounds: number, bareRounds: number) {
   let ext: ChromeExt | undefined;
   let plain: Awaited<ReturnType<typeof launchPlainChrome>> | undefined;
   try {
-    ext = await launchChrome(dist.chrome);
-    plain = await launchPlainChrome();
+    if (order === "ext-first") {
+      ext = await launchChrome(chromeDir);
+      plain = await launchPlainChrome();
+    } else {
+      plain = await launchPlainChrome();
+      ext = await launchChrome(chromeDir);
+    }
     if (plain.ctx.serviceWorkers().length || plain.ctx.backgroundPages().length) throw new Error("the browser without the extension has an extension worker");
     let recorded = -1;
     const sides = (withDevTools: boolean): OpenSide => async (side) => {
@@ -82,24 +101,47 @@ async function main(): Promise<void> {
         },
       };
     };
+    const vsBare = await hookBench(sides(false), { rounds: bareRounds, server, only: ONLY });
+    const vsDevtools = await hookBench(sides(true), { rounds, server, only: ONLY, msPerRound: ROUND_MS });
+    console.log(`  ${order}: ws ${vsDevtools.wsRatio.toFixed(3)}, polling ${vsDevtools.pollingRatio.toFixed(3)} (${rounds} rounds; the panel had recorded ${recorded} capture events)`);
+    return { vsBare, vsDevtools };
+  } finally {
+    await ext?.close();
+    await plain?.close();
+  }
+}
 
-    const vsBare = await hookBench(sides(false), { rounds: BARE_ROUNDS, server, only: ONLY });
+async function main(): Promise<void> {
+  const dist = await buildForTest();
+  const server = await startTestServer();
+  try {
+    // Fresh browsers for every block, started in alternating order (see the top of this file);
+    // an even number of rounds per block keeps hookBench's ABBA order balanced within it.
+    const perBlock = 2 * Math.max(1, Math.round(ROUNDS / BLOCKS / 2));
+    const blocks = [];
+    for (let b = 0; b < BLOCKS; b++) {
+      blocks.push(await block(b % 2 === 0 ? "ext-first" : "plain-first", dist.chrome, server, perBlock, BARE_ROUNDS_PER_BLOCK));
+    }
+    const vsBare = mergeResults(blocks.map((h) => h.vsBare));
+    const vsDevtools = mergeResults(blocks.map((h) => h.vsDevtools));
+    // intervals that include the spread between blocks (each its own pair of browser starts)
+    if (blocks.length > 1) {
+      vsDevtools.wsInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools, "ws")));
+      vsDevtools.pollingInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools, "polling")));
+    }
+    const n = vsDevtools.rates.ws.with.length || vsDevtools.rates.polling.with.length;
     console.log(`extension + panel vs bare Chromium: ws round trips/s ${vsBare.ws.with.toFixed(0)} vs ${vsBare.ws.without.toFixed(0)}; ` +
       `polling requests/s ${vsBare.polling.with.toFixed(0)} vs ${vsBare.polling.without.toFixed(0)}`);
-    const vsDevtools = await hookBench(sides(true), { rounds: ROUNDS, server, only: ONLY, msPerRound: ROUND_MS });
     console.log(`extension + panel vs Chromium with DevTools open and no extension: ws ${vsDevtools.ws.with.toFixed(0)} vs ${vsDevtools.ws.without.toFixed(0)}; ` +
       `polling ${vsDevtools.polling.with.toFixed(0)} vs ${vsDevtools.polling.without.toFixed(0)}`);
-    console.log(`ratios (geometric mean of ${ROUNDS} rounds of ${ROUND_MS} ms): ws ${withInterval(vsDevtools.wsRatio, vsDevtools.wsInterval)}, ` +
+    console.log(`ratios (geometric mean of ${n} rounds of ${ROUND_MS} ms, ${BLOCKS} blocks, each with both browsers started afresh): ws ${withInterval(vsDevtools.wsRatio, vsDevtools.wsInterval)}, ` +
       `polling ${withInterval(vsDevtools.pollingRatio, vsDevtools.pollingInterval)}; ` +
       `medians ws ${vsDevtools.wsMedian.toFixed(3)}, polling ${vsDevtools.pollingMedian.toFixed(3)}`);
-    console.log(`(the panel had recorded ${recorded} capture events when the last run ended)`);
     console.log(bench("hook_ws_throughput_ratio", vsDevtools.wsRatio));
     console.log(bench("hook_polling_throughput_ratio", vsDevtools.pollingRatio));
     console.log(bench("ext_ws_vs_bare_ratio", vsBare.wsRatio));
     console.log(bench("ext_polling_vs_bare_ratio", vsBare.pollingRatio));
   } finally {
-    await ext?.close();
-    await plain?.close();
     await server.stop();
   }
 }

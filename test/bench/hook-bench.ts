@@ -40,7 +40,12 @@ export interface HookBenchResult {
   /** Median rates per side, for context. */
   ws: Record<Side, number>;
   polling: Record<Side, number>;
+  /** Every round's rates, per kind and side (round i of "with" pairs with round i of "without"). */
+  rates: Rates;
 }
+
+/** Per-round rates (round trips or requests per second), per kind and side. */
+export type Rates = Record<"ws" | "polling", Record<Side, number[]>>;
 
 export interface HookBenchOptions {
   rounds?: number;
@@ -135,8 +140,60 @@ export function bootstrap(xs: number[], stat: (xs: number[]) => number = median,
   return [stats[Math.floor(resamples * 0.025)]!, stats[Math.floor(resamples * 0.975)]!];
 }
 
+/**
+ * 95% interval of the geometric mean over rounds that come in blocks sharing an offset of their
+ * own (ext-bench.ts: each block runs in freshly started browsers): resamples the blocks, then
+ * the rounds within each drawn block, so the spread between blocks is in the interval too.
+ */
+export function blockBootstrap(blocks: number[][], resamples = 2000): [number, number] {
+  let seed = 0x2545f491;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const stats: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const xs: number[] = [];
+    for (let b = 0; b < blocks.length; b++) {
+      const block = pick(blocks);
+      for (let i = 0; i < block.length; i++) xs.push(pick(block));
+    }
+    stats.push(geomean(xs));
+  }
+  stats.sort((a, b) => a - b);
+  return [stats[Math.floor(resamples * 0.025)]!, stats[Math.floor(resamples * 0.975)]!];
+}
+
+/** Each round's ratio (with ÷ without) of one kind. */
+export const roundRatios = (r: HookBenchResult, k: "ws" | "polling") => r.rates[k].with.map((w, i) => w / r.rates[k].without[i]!);
+
 /** "0.961 (95% interval 0.93–0.99)" */
 export const withInterval = (r: number, [lo, hi]: [number, number]) => `${r.toFixed(3)} (95% interval ${lo.toFixed(3)}–${hi.toFixed(3)})`;
+
+/** The ratios and intervals of a set of paired rounds. */
+export function summarize(rate: Rates): HookBenchResult {
+  const ratios = (k: "ws" | "polling") => (rate[k].with.length ? rate[k].with.map((w, i) => w / rate[k].without[i]!) : [NaN]);
+  // The geometric mean of the rounds' paired ratios, not their median: with single rounds
+  // swinging from 0.4 to 2 (the machine's load moves faster than a round), the median's
+  // bootstrap interval was 1.2-1.6x as wide as the geometric mean's over the same rounds
+  // (81 rounds of 500 ms: 0.192 vs 0.123; 241 of 250 ms: 0.082 vs 0.069).
+  return {
+    wsRatio: geomean(ratios("ws")),
+    pollingRatio: geomean(ratios("polling")),
+    wsInterval: bootstrap(ratios("ws"), geomean),
+    pollingInterval: bootstrap(ratios("polling"), geomean),
+    wsMedian: median(ratios("ws")),
+    pollingMedian: median(ratios("polling")),
+    ws: { with: median(rate.ws.with), without: median(rate.ws.without) },
+    polling: { with: median(rate.polling.with), without: median(rate.polling.without) },
+    rates: rate,
+  };
+}
+
+/** Several runs of `hookBench` (e.g. with the browsers started in either order) as one set of rounds. */
+export function mergeResults(rs: HookBenchResult[]): HookBenchResult {
+  const rate: Rates = { ws: { with: [], without: [] }, polling: { with: [], without: [] } };
+  for (const r of rs) for (const k of ["ws", "polling"] as const) for (const side of ["with", "without"] as const) rate[k][side].push(...r.rates[k][side]);
+  return summarize(rate);
+}
 
 export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {}): Promise<HookBenchResult> {
   const rounds = opts.rounds ?? 21;
@@ -172,21 +229,7 @@ export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {})
       }
     }
     if (process.env.HOOK_BENCH_VERBOSE) console.log(JSON.stringify(rate));
-    const ratios = (k: "ws" | "polling") => (rate[k].with.length ? rate[k].with.map((w, i) => w / rate[k].without[i]!) : [NaN]);
-    // The geometric mean of the rounds' paired ratios, not their median: with single rounds
-    // swinging from 0.4 to 2 (the machine's load moves faster than a round), the median's
-    // bootstrap interval was 1.2-1.6x as wide as the geometric mean's over the same rounds
-    // (81 rounds of 500 ms: 0.192 vs 0.123; 241 of 250 ms: 0.082 vs 0.069).
-    return {
-      wsRatio: geomean(ratios("ws")),
-      pollingRatio: geomean(ratios("polling")),
-      wsInterval: bootstrap(ratios("ws"), geomean),
-      pollingInterval: bootstrap(ratios("polling"), geomean),
-      wsMedian: median(ratios("ws")),
-      pollingMedian: median(ratios("polling")),
-      ws: { with: median(rate.ws.with), without: median(rate.ws.without) },
-      polling: { with: median(rate.polling.with), without: median(rate.polling.without) },
-    };
+    return summarize(rate);
   } finally {
     await Promise.all([sides.with.close(), sides.without.close()]);
     if (!opts.server) await server.stop();

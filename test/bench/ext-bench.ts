@@ -126,8 +126,8 @@ async function main(): Promise<void> {
     const vsDevtools = mergeResults(blocks.map((h) => h.vsDevtools));
     // intervals that include the spread between blocks (each its own pair of browser starts)
     if (blocks.length > 1) {
-      vsDevtools.wsInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools, "ws")));
-      vsDevtools.pollingInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools, "polling")));
+      vsDevtools.wsInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools.rates, "ws")));
+      vsDevtools.pollingInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools.rates, "polling")));
     }
     const n = vsDevtools.rates.ws.with.length || vsDevtools.rates.polling.with.length;
     console.log(`extension + panel vs bare Chromium: ws round trips/s ${vsBare.ws.with.toFixed(0)} vs ${vsBare.ws.without.toFixed(0)}; ` +

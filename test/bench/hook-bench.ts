@@ -126,18 +126,27 @@ const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math
 /** Geometric mean: the average of paired ratios (a 0.8 and a 1.25 round average to 1). */
 export const geomean = (xs: number[]) => (xs.length ? Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length) : NaN);
 
+/** A seeded pseudo-random source in [0, 1) (a rerun over the same rounds prints the same interval). */
+function seeded(seed: number): () => number {
+  return () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** 95% percentile interval of resampled statistics. */
+function percentile95(stats: number[]): [number, number] {
+  stats.sort((a, b) => a - b);
+  return [stats[Math.floor(stats.length * 0.025)]!, stats[Math.floor(stats.length * 0.975)]!];
+}
+
 /**
- * 95% percentile-bootstrap interval of `stat` over `xs` (seeded, so a rerun over the same
- * rounds prints the same interval). On this shared 2-core machine single rounds swing by a
- * third; the interval says whether a ratio's distance from its target is signal or noise.
+ * 95% percentile-bootstrap interval of `stat` over `xs` (seeded). On this shared 2-core machine
+ * single rounds swing by a third; the interval says whether a ratio's distance from its target
+ * is signal or noise.
  */
 export function bootstrap(xs: number[], stat: (xs: number[]) => number = median, resamples = 2000): [number, number] {
-  let seed = 0x9e3779b9;
-  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = seeded(0x9e3779b9);
   const stats: number[] = [];
   for (let r = 0; r < resamples; r++) stats.push(stat(Array.from(xs, () => xs[Math.floor(rand() * xs.length)]!)));
-  stats.sort((a, b) => a - b);
-  return [stats[Math.floor(resamples * 0.025)]!, stats[Math.floor(resamples * 0.975)]!];
+  return percentile95(stats);
 }
 
 /**
@@ -146,8 +155,7 @@ export function bootstrap(xs: number[], stat: (xs: number[]) => number = median,
  * the rounds within each drawn block, so the spread between blocks is in the interval too.
  */
 export function blockBootstrap(blocks: number[][], resamples = 2000): [number, number] {
-  let seed = 0x2545f491;
-  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = seeded(0x2545f491);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
   const stats: number[] = [];
   for (let r = 0; r < resamples; r++) {
@@ -158,19 +166,18 @@ export function blockBootstrap(blocks: number[][], resamples = 2000): [number, n
     }
     stats.push(geomean(xs));
   }
-  stats.sort((a, b) => a - b);
-  return [stats[Math.floor(resamples * 0.025)]!, stats[Math.floor(resamples * 0.975)]!];
+  return percentile95(stats);
 }
 
 /** Each round's ratio (with ÷ without) of one kind. */
-export const roundRatios = (r: HookBenchResult, k: "ws" | "polling") => r.rates[k].with.map((w, i) => w / r.rates[k].without[i]!);
+export const roundRatios = (rate: Rates, k: "ws" | "polling") => rate[k].with.map((w, i) => w / rate[k].without[i]!);
 
 /** "0.961 (95% interval 0.93–0.99)" */
 export const withInterval = (r: number, [lo, hi]: [number, number]) => `${r.toFixed(3)} (95% interval ${lo.toFixed(3)}–${hi.toFixed(3)})`;
 
 /** The ratios and intervals of a set of paired rounds. */
 export function summarize(rate: Rates): HookBenchResult {
-  const ratios = (k: "ws" | "polling") => (rate[k].with.length ? rate[k].with.map((w, i) => w / rate[k].without[i]!) : [NaN]);
+  const ratios = (k: "ws" | "polling") => (rate[k].with.length ? roundRatios(rate, k) : [NaN]);
   // The geometric mean of the rounds' paired ratios, not their median: with single rounds
   // swinging from 0.4 to 2 (the machine's load moves faster than a round), the median's
   // bootstrap interval was 1.2-1.6x as wide as the geometric mean's over the same rounds
@@ -188,7 +195,7 @@ export function summarize(rate: Rates): HookBenchResult {
   };
 }
 
-/** Several runs of `hookBench` (e.g. with the browsers started in either order) as one set of rounds. */
+/** Several runs of `hookBench` (ext-bench.ts: its blocks, each in freshly started browsers) as one set of rounds. */
 export function mergeResults(rs: HookBenchResult[]): HookBenchResult {
   const rate: Rates = { ws: { with: [], without: [] }, polling: { with: [], without: [] } };
   for (const r of rs) for (const k of ["ws", "polling"] as const) for (const side of ["with", "without"] as const) rate[k][side].push(...r.rates[k][side]);

@@ -200,7 +200,7 @@ test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies,
   }
 });
 
-test("XMLHttpRequest: every response recorded once, before what the app does next, whatever the app's handlers (onreadystatechange before or after open, swapped, cleared, stopped; a listener; onload)", async () => {
+test("XMLHttpRequest: every response recorded once, before what the app does next, whatever the app's handlers (onreadystatechange before or after open, swapped, cleared, stopped; a listener; onload; the XHR reopened or aborted from its DONE handler; load and loadend stopped)", async () => {
   const runs: unknown[] = [];
   let evs: CaptureEvent[] = [];
   for (const hook of [0, 1]) {
@@ -257,6 +257,39 @@ test("XMLHttpRequest: every response recorded once, before what the app does nex
       x.open("POST", E + "stopped");
       x.send("7");
       await done(x);
+      // the DONE handler reuses the same XHR for the next request (open() resets it before loadend)
+      await new Promise<void>((resolve) => {
+        const r = new XMLHttpRequest();
+        r.onreadystatechange = () => {
+          if (r.readyState !== 4) return;
+          log.push("reopen " + r.responseText);
+          if (r.responseText === "10") {
+            r.open("POST", E + "reopen2");
+            r.send("11");
+          } else resolve();
+        };
+        r.open("POST", E + "reopen1");
+        r.send("10");
+      });
+      // the DONE handler calls abort(): no loadend follows
+      await new Promise<void>((resolve) => {
+        const a = new XMLHttpRequest();
+        a.open("POST", E + "abortdone");
+        a.onreadystatechange = () => {
+          if (a.readyState !== 4) return;
+          log.push("abortdone " + a.responseText);
+          a.abort();
+          setTimeout(resolve, 50);
+        };
+        a.send("12");
+      });
+      // listeners added before send() stop load and loadend
+      x = new XMLHttpRequest();
+      x.open("POST", E + "stopend");
+      x.addEventListener("load", (e) => e.stopImmediatePropagation());
+      x.addEventListener("loadend", (e) => e.stopImmediatePropagation());
+      x.send("13");
+      await new Promise<void>((r) => x.addEventListener("readystatechange", () => { if (x.readyState === 4) setTimeout(r, 50); }));
       // the next request leaves from inside the handler, as a polling client's next poll does
       const chained = new Promise<void>((resolve) => {
         const a = new XMLHttpRequest();
@@ -279,16 +312,20 @@ test("XMLHttpRequest: every response recorded once, before what the app does nex
   const log = runs[0] as string[];
   assert.deepEqual(log, [
     "pre identity true", "pre 200 1", "pre 200 2", "post identity true", "second 200 3", "cleared null",
-    "listener 200 5", "onload 6",
+    "listener 200 5", "onload 6", "reopen 10", "reopen 11", "abortdone 12",
   ]);
   assert.deepEqual(runs[1], runs[0], "the page sees the same with and without the hook");
-  const keys = ["pre", "reuse", "post", "cleared", "listener", "onload", "stopped", "chain1", "chain2"];
+  const keys = ["pre", "reuse", "post", "cleared", "listener", "onload", "stopped", "reopen1", "reopen2", "abortdone", "stopend", "chain1", "chain2"];
+  const bodies = ["1", "2", "3", "4", "5", "6", "7", "10", "11", "12", "13", "8", "9"];
   const x = exchanges(evs);
   assert.deepEqual([...x.keys()], keys);
-  keys.forEach((k, i) => assert.deepEqual(x.get(k)!.res?.body, { text: String(i + 1) }, `${k}: its response, recorded`));
+  keys.forEach((k, i) => assert.deepEqual(x.get(k)!.res?.body, { text: bodies[i] }, `${k}: its response, recorded`));
   const responses = evs.filter((e) => e.type === "http-response");
   assert.equal(responses.length, keys.length, "each response once");
   const i1 = evs.findIndex((e) => e.type === "http-response" && e.conn === x.get("chain1")!.req.conn);
   const i2 = evs.findIndex((e) => e.type === "http-request" && e.conn === x.get("chain2")!.req.conn);
   assert.ok(i1 >= 0 && i1 < i2, `chain1's response (${i1}) is recorded before chain2's request (${i2})`);
+  const r1 = evs.findIndex((e) => e.type === "http-response" && e.conn === x.get("reopen1")!.req.conn);
+  const r2 = evs.findIndex((e) => e.type === "http-request" && e.conn === x.get("reopen2")!.req.conn);
+  assert.ok(r1 >= 0 && r1 < r2, `reopen1's response (${r1}) is recorded before reopen2's request (${r2})`);
 });

@@ -32,6 +32,14 @@
 // started afresh, in alternating order, and closed after it; the ratios are over all rounds.
 // The printed intervals resample blocks, then rounds within them (blockBootstrap in
 // hook-bench.ts), so they include that per-launch spread.
+//
+// The launch order matters too: in a 12-block run, the blocks with the extension's browser
+// started first measured ws 0.939 and polling 0.901, those with it started second 1.014 and
+// 1.011 (geometric means of 6 blocks each), so the browser started second gained ~4% (ws) and
+// ~6% (polling), as in the A/A runs above (1.027, 1.073, 1.002). Alternating the order cancels that out of the mean, which is why the block count
+// is even; the intervals therefore resample blocks within their launch order (strata), since
+// a resample that drew the orders unbalanced would put the effect the design removed back into
+// the interval. The per-order means are printed, so the effect stays in view.
 
 import { buildForTest, launchChrome, launchPlainChrome, openDevTools, type ChromeExt, type Panel } from "../e2e/ext-harness.ts";
 import { startTestServer, type TestServer } from "../e2e/hook-helpers.ts";
@@ -48,12 +56,18 @@ import { bench } from "./harness.ts";
  * with 250 ms runs, 0.986 with 1 s runs, same code, 181 and 71 rounds). Each 1 s run follows a
  * 1.05 s lead (a flood's batch interval), so 72 rounds of both kinds take about 10 minutes,
  * ~16 with the context pair (vs bare Chromium, 2 rounds a block) and BLOCKS browser starts.
- * EXT_BENCH_ROUNDS, EXT_BENCH_MS and EXT_BENCH_BLOCKS override them (investigations).
+ * EXT_BENCH_ROUNDS, EXT_BENCH_MS and EXT_BENCH_BLOCKS override them, EXT_DIR measures another
+ * unpacked build (investigations).
  */
 const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 72);
 const ROUND_MS = Number(process.env.EXT_BENCH_MS ?? 1000);
-/** Blocks of rounds, each with both browsers started afresh (see the top of this file). */
-const BLOCKS = Math.max(1, Number(process.env.EXT_BENCH_BLOCKS ?? 6));
+/**
+ * Blocks of rounds, each with both browsers started afresh (see the top of this file): an even
+ * number, so that each launch order has as many. 12 blocks of 6 rounds take ~14.5 minutes
+ * (6 of 12: ~13); the spread between launches, not the number of rounds, is what limits the
+ * precision.
+ */
+const BLOCKS = 2 * Math.max(1, Math.round(Number(process.env.EXT_BENCH_BLOCKS ?? 12) / 2));
 const BARE_ROUNDS_PER_BLOCK = 2;
 /** EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN). */
 const ONLY = process.env.EXT_BENCH_ONLY === "ws" || process.env.EXT_BENCH_ONLY === "polling" ? process.env.EXT_BENCH_ONLY : undefined;
@@ -112,7 +126,8 @@ async function block(order: "ext-first" | "plain-first", chromeDir: string, serv
 }
 
 async function main(): Promise<void> {
-  const dist = await buildForTest();
+  // EXT_DIR: another unpacked Chrome build (investigations: a throwaway variant against none)
+  const chromeDir = process.env.EXT_DIR ?? (await buildForTest()).chrome;
   const server = await startTestServer();
   try {
     // Fresh browsers for every block, started in alternating order (see the top of this file);
@@ -120,14 +135,18 @@ async function main(): Promise<void> {
     const perBlock = 2 * Math.max(1, Math.round(ROUNDS / BLOCKS / 2));
     const blocks = [];
     for (let b = 0; b < BLOCKS; b++) {
-      blocks.push(await block(b % 2 === 0 ? "ext-first" : "plain-first", dist.chrome, server, perBlock, BARE_ROUNDS_PER_BLOCK));
+      blocks.push(await block(b % 2 === 0 ? "ext-first" : "plain-first", chromeDir, server, perBlock, BARE_ROUNDS_PER_BLOCK));
     }
     const vsBare = mergeResults(blocks.map((h) => h.vsBare));
     const vsDevtools = mergeResults(blocks.map((h) => h.vsDevtools));
-    // intervals that include the spread between blocks (each its own pair of browser starts)
-    if (blocks.length > 1) {
-      vsDevtools.wsInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools.rates, "ws")));
-      vsDevtools.pollingInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools.rates, "polling")));
+    // intervals that include the spread between blocks (each its own pair of browser starts),
+    // resampled within each launch order (see the top of this file)
+    const order = blocks.map((_, b) => b % 2);
+    vsDevtools.wsInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools.rates, "ws")), order);
+    vsDevtools.pollingInterval = blockBootstrap(blocks.map((h) => roundRatios(h.vsDevtools.rates, "polling")), order);
+    for (const first of [0, 1]) {
+      const of = mergeResults(blocks.filter((_, b) => b % 2 === first).map((h) => h.vsDevtools));
+      console.log(`  blocks with ${first === 0 ? "the extension's" : "the plain"} browser started first: ws ${of.wsRatio.toFixed(3)}, polling ${of.pollingRatio.toFixed(3)}`);
     }
     const n = vsDevtools.rates.ws.with.length || vsDevtools.rates.polling.with.length;
     console.log(`extension + panel vs bare Chromium: ws round trips/s ${vsBare.ws.with.toFixed(0)} vs ${vsBare.ws.without.toFixed(0)}; ` +

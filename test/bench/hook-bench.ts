@@ -153,15 +153,20 @@ export function bootstrap(xs: number[], stat: (xs: number[]) => number = median,
  * 95% interval of the geometric mean over rounds that come in blocks sharing an offset of their
  * own (ext-bench.ts: each block runs in freshly started browsers): resamples the blocks, then
  * the rounds within each drawn block, so the spread between blocks is in the interval too.
+ * `strata` (one label per block) resamples blocks only among those with the same label: a
+ * design that balances a factor across blocks (ext-bench.ts alternates which browser starts
+ * first) has that factor cancel out of its mean, and a resample that drew it unbalanced would
+ * put it back into the interval.
  */
-export function blockBootstrap(blocks: number[][], resamples = 2000): [number, number] {
+export function blockBootstrap(blocks: number[][], strata?: readonly unknown[], resamples = 2000): [number, number] {
   const rand = seeded(0x2545f491);
-  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const peers = blocks.map((_, b) => (strata ? blocks.filter((_, c) => strata[c] === strata[b]) : blocks));
   const stats: number[] = [];
   for (let r = 0; r < resamples; r++) {
     const xs: number[] = [];
     for (let b = 0; b < blocks.length; b++) {
-      const block = pick(blocks);
+      const block = pick(peers[b]!);
       for (let i = 0; i < block.length; i++) xs.push(pick(block));
     }
     stats.push(geomean(xs));

@@ -33,13 +33,14 @@
 // The printed intervals resample blocks, then rounds within them (blockBootstrap in
 // hook-bench.ts), so they include that per-launch spread.
 //
-// The launch order matters too: in a 12-block run, the blocks with the extension's browser
-// started first measured ws 0.939 and polling 0.901, those with it started second 1.014 and
-// 1.011 (geometric means of 6 blocks each), so the browser started second gained ~4% (ws) and
-// ~6% (polling), as in the A/A runs above (1.027, 1.073, 1.002). Alternating the order cancels that out of the mean, which is why the block count
-// is even; the intervals therefore resample blocks within their launch order (strata), since
-// a resample that drew the orders unbalanced would put the effect the design removed back into
-// the interval. The per-order means are printed, so the effect stays in view.
+// The launch order is a factor the design balances, and it can matter: in one 12-block run the
+// blocks with the extension's browser started first measured ws 0.939 and polling 0.901, those
+// with it started second 1.014 and 1.011 (geometric means of 6 blocks each), as if the browser
+// started second gained ~4-6%; in the next run it went the other way round (ws 0.945 vs 0.881,
+// polling 0.990 vs 0.967). Alternating the order cancels whatever it does out of
+// the mean, which is why the block count is even, and the intervals resample blocks within
+// their launch order (strata): a resample that drew the orders unbalanced would put back into
+// the interval what the design removed from the mean. The per-order means are printed.
 
 import { buildForTest, launchChrome, launchPlainChrome, openDevTools, type ChromeExt, type Panel } from "../e2e/ext-harness.ts";
 import { startTestServer, type TestServer } from "../e2e/hook-helpers.ts";

@@ -56,7 +56,7 @@ import { bench } from "./harness.ts";
  * render (tens of ms), a far larger share of a 250 ms run than steady traffic pays (ws 0.905
  * with 250 ms runs, 0.986 with 1 s runs, same code, 181 and 71 rounds). Each 1 s run follows a
  * 1.05 s lead (a flood's batch interval), so 72 rounds of both kinds take about 10 minutes,
- * ~16 with the context pair (vs bare Chromium, 2 rounds a block) and BLOCKS browser starts.
+ * ~14.5 with the context pair (vs bare Chromium, 2 rounds a block) and 12 blocks' browser starts.
  * EXT_BENCH_ROUNDS, EXT_BENCH_MS and EXT_BENCH_BLOCKS override them, EXT_DIR measures another
  * unpacked build (investigations).
  */

@@ -92,7 +92,9 @@ export function wrapMethod(obj: object, name: string, trap: (original: Fn, self:
   const d = getOwnPropertyDescriptor(obj, name);
   const original = d && "value" in d ? (d.value as Fn) : undefined;
   if (typeof original !== "function") return false;
-  const wrapped = new NativeProxy(original, { apply: (t, self, args) => trap(t, self, args) });
+  // the trap is the handler's apply itself: no frame of ours between the caller and the trap,
+  // so every wrapped call (and any stack a native takes while inside it) carries one hook frame
+  const wrapped = new NativeProxy(original, { apply: trap });
   mask(wrapped, original);
   return replaceValue(obj, name, wrapped);
 }
@@ -102,7 +104,7 @@ export function wrapGetter(obj: object, name: string, trap: (original: Fn, self:
   const d = getOwnPropertyDescriptor(obj, name);
   const original = d?.get;
   if (!d || typeof original !== "function") return false;
-  const wrapped = new NativeProxy(original, { apply: (t, self) => trap(t, self) });
+  const wrapped = new NativeProxy(original, { apply: trap });
   mask(wrapped, original);
   return defineProperty(obj, name, { get: wrapped, set: d.set, enumerable: d.enumerable, configurable: d.configurable });
 }

@@ -56,17 +56,32 @@ import { bench } from "./harness.ts";
  * render (tens of ms), a far larger share of a 250 ms run than steady traffic pays (ws 0.905
  * with 250 ms runs, 0.986 with 1 s runs, same code, 181 and 71 rounds). Each 1 s run follows a
  * 1.05 s lead (a flood's batch interval), so 72 rounds of both kinds take about 10 minutes,
- * ~14.5 with the context pair (vs bare Chromium, 2 rounds a block) and 12 blocks' browser starts.
+ * ~17.5 with the context pair (vs bare Chromium, 2 rounds a block), 12 blocks' browser starts and
+ * their warm-ups (WARM_MS).
  * EXT_BENCH_ROUNDS, EXT_BENCH_MS and EXT_BENCH_BLOCKS override them, EXT_DIR measures another
  * unpacked build (investigations).
  */
 const ROUNDS = Number(process.env.EXT_BENCH_ROUNDS ?? 72);
 const ROUND_MS = Number(process.env.EXT_BENCH_MS ?? 1000);
 /**
+ * Unmeasured traffic of each kind on both sides once DevTools is open, before the first round
+ * (hook-bench.ts warmMs). The extension starts up in the first seconds after its panel opens
+ * (the worker's and the panel's first batches, the panel's first renders, the JIT of its decoder
+ * and model), and DevTools' frontend does too. test/bench/ext-switch.ts (one browser, the
+ * extension switched off and on between fresh sessions) measured ws 0.928 about 1 s after
+ * DevTools opened and 1.021 some 7 s later in the same sessions (20 rounds), though a second run
+ * on a noisier machine could not tell the two apart (see the README). With a 300 ms warm-up the
+ * first rounds of every block held that start-up; the target is about a panel that is open and
+ * recording, so the rounds start after it, and ext-switch.ts reports the start-up on its own.
+ * Three runs with the warm-up did not move the headline figures beyond the run-to-run spread.
+ * 4 s of each kind add ~3 minutes to a run (EXT_BENCH_WARM_MS overrides it).
+ */
+const WARM_MS = Number(process.env.EXT_BENCH_WARM_MS ?? 4000);
+/**
  * Blocks of rounds, each with both browsers started afresh (see the top of this file): an even
- * number, so that each launch order has as many. 12 blocks of 6 rounds take ~14.5 minutes
- * (6 of 12: ~13); the spread between launches, not the number of rounds, is what limits the
- * precision.
+ * number, so that each launch order has as many. 12 blocks of 6 rounds take ~17.5 minutes
+ * (~14.5 before WARM_MS; 6 blocks of 12: ~13); the spread between launches, not the number of
+ * rounds, is what limits the precision.
  */
 const BLOCKS = 2 * Math.max(1, Math.round(Number(process.env.EXT_BENCH_BLOCKS ?? 12) / 2));
 const BARE_ROUNDS_PER_BLOCK = 2;
@@ -117,7 +132,7 @@ async function block(order: "ext-first" | "plain-first", chromeDir: string, serv
       };
     };
     const vsBare = await hookBench(sides(false), { rounds: bareRounds, server, only: ONLY });
-    const vsDevtools = await hookBench(sides(true), { rounds, server, only: ONLY, msPerRound: ROUND_MS });
+    const vsDevtools = await hookBench(sides(true), { rounds, server, only: ONLY, msPerRound: ROUND_MS, warmMs: WARM_MS });
     console.log(`  ${order}: ws ${vsDevtools.wsRatio.toFixed(3)}, polling ${vsDevtools.pollingRatio.toFixed(3)} (${rounds} rounds; the panel had recorded ${recorded} capture events)`);
     return { vsBare, vsDevtools };
   } finally {

@@ -54,6 +54,11 @@ export interface HookBenchOptions {
   server?: TestServer;
   /** Unmeasured lead of every run (ms): see LEAD_MS. */
   leadMs?: number;
+  /**
+   * Unmeasured traffic of each kind per side after the page is ready (ms, default 300): JIT,
+   * connections, the hook's first batches; ext-bench.ts waits out the extension's start-up too.
+   */
+  warmMs?: number;
   /** Measure one kind only (an investigation's twice-as-many rounds in the same time); the other ratio is NaN. */
   only?: "ws" | "polling";
 }
@@ -220,8 +225,9 @@ export async function hookBench(openSide: OpenSide, opts: HookBenchOptions = {})
       await page.evaluate(DRIVER);
       await ready?.();
       // warm-up: JIT, connections, the hook's first batches
-      await page.evaluate((t) => (window as any).__hookBench.wsRun(t), 300);
-      await page.evaluate((t) => (window as any).__hookBench.pollRun(t), 300);
+      const warm = opts.warmMs ?? 300;
+      await page.evaluate((t) => (window as any).__hookBench.wsRun(t), warm);
+      await page.evaluate((t) => (window as any).__hookBench.pollRun(t), warm);
     }
     const rate: Record<"ws" | "polling", Record<Side, number[]>> = { ws: { with: [], without: [] }, polling: { with: [], without: [] } };
     for (let r = 0; r < rounds; r++) {

@@ -2,7 +2,7 @@
 // panel: Target.openDevTools, InspectorView.showPanel("chrome-extension://<id>Socket.IO"),
 // then Runtime.evaluate inside the panel's iframe target (see /work/shared/RECIPES.md).
 import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +53,12 @@ export interface ChromeExt {
   /** Stops the extension's service worker; resolves once its target is gone. */
   stopWorker(page: Page): Promise<void>;
   workerTargets(): Promise<string[]>;
+  /**
+   * Only with `launchChrome(…, { switchable: true })`: turns the extension off (service worker
+   * stopped, no hook in pages loaded after, no panel in DevTools opened after) or back on, through
+   * chrome.management in a helper extension of the same browser. Resolves once Chrome says so.
+   */
+  setEnabled(on: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -179,10 +185,33 @@ export async function launchPlainChrome({ headless = true } = {}): Promise<{ ctx
   };
 }
 
-export async function launchChrome(ext: string, { headless = true } = {}): Promise<ChromeExt> {
-  const { ctx, profile } = await launchProfile([`--disable-extensions-except=${ext}`, `--load-extension=${ext}`], headless);
-  const sw = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent("serviceworker"));
-  const extId = new URL(sw.url()).host;
+/**
+ * A helper extension whose only power is chrome.management (switching other extensions off and
+ * on): an idle page, kept open in a tab of its own, evaluates the calls. Its worker is empty
+ * (there only so that its id can be read from the worker's URL); it has no content script or
+ * DevTools page, so it costs a page nothing either way.
+ */
+function writeSwitcher(): string {
+  const dir = mkdtempSync(join(tmpdir(), "socket-scope-switcher-"));
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify({ manifest_version: 3, name: "Socket Scope bench switch", version: "1", permissions: ["management"], background: { service_worker: "switch-sw.js" } }));
+  writeFileSync(join(dir, "switch-sw.js"), "");
+  writeFileSync(join(dir, "switch.html"), "<!doctype html><title>switch</title>");
+  return dir;
+}
+
+export async function launchChrome(ext: string, { headless = true, switchable = false } = {}): Promise<ChromeExt> {
+  const switcher = switchable ? writeSwitcher() : undefined;
+  const dirs = switcher ? `${ext},${switcher}` : ext;
+  const { ctx, profile } = await launchProfile([`--disable-extensions-except=${dirs}`, `--load-extension=${dirs}`], headless);
+  const worker = async (file: string) => {
+    const is = (w: { url(): string }) => w.url().endsWith(file);
+    const w = ctx.serviceWorkers().find(is) ?? (await ctx.waitForEvent("serviceworker", { predicate: is }));
+    return new URL(w.url()).host;
+  };
+  const extId = await worker("/background.js");
+  // both workers start when the extensions are installed, at launch
+  const switchId = switcher ? await worker("/switch-sw.js") : undefined;
+  let switchPage: Page | undefined;
   const bs = await ctx.browser()!.newBrowserCDPSession();
 
   const client = targetClient(bs);
@@ -255,9 +284,23 @@ export async function launchChrome(ext: string, { headless = true } = {}): Promi
       await cdp.detach();
       if (!stopped) throw new Error("the service worker did not stop");
     },
+    async setEnabled(on) {
+      if (!switchId) throw new Error("launchChrome(…, { switchable: true }) is needed to switch the extension");
+      if (!switchPage) {
+        switchPage = await ctx.newPage();
+        await switchPage.goto(`chrome-extension://${switchId}/switch.html`);
+      }
+      const state = await switchPage.evaluate(async ([id, want]) => {
+        const m = (globalThis as any).chrome.management;
+        await m.setEnabled(id, want);
+        return (await m.get(id)).enabled as boolean;
+      }, [extId, on] as const);
+      if (state !== on) throw new Error(`the extension is still ${state ? "on" : "off"}`);
+    },
     async close() {
       await ctx.close().catch(() => {});
       rmSync(profile, { recursive: true, force: true });
+      if (switcher) rmSync(switcher, { recursive: true, force: true });
     },
   };
   return api;

@@ -73,7 +73,7 @@ const ROUND_MS = Number(process.env.EXT_BENCH_MS ?? 1000);
  * on a noisier machine could not tell the two apart (see the README). With a 300 ms warm-up the
  * first rounds of every block held that start-up; the target is about a panel that is open and
  * recording, so the rounds start after it, and ext-switch.ts reports the start-up on its own.
- * Three runs with the warm-up did not move the headline figures beyond the run-to-run spread.
+ * Four runs with the warm-up did not move the headline figures beyond the run-to-run spread.
  * 4 s of each kind add ~3 minutes to a run (EXT_BENCH_WARM_MS overrides it).
  */
 const WARM_MS = Number(process.env.EXT_BENCH_WARM_MS ?? 4000);

@@ -62,6 +62,14 @@ export interface SessionModelOptions {
    * that lives as long as a page does (the DevTools panel). Default: no limit.
    */
   maxEventsPerNamespace?: number;
+  /**
+   * Clock resolution of the capture (ms). HAR files time requests to the millisecond
+   * (`startedDateTime`) and responses to the microsecond (`time`), so a page's answer posted
+   * right after a poll returned can sort up to this long before the poll's response. An ack
+   * that matches no event is held this long: if its event follows within it, the two are paired
+   * (latency 0, the ack timed at its event) instead of reporting an unknown ack. Default 2.
+   */
+  clockToleranceMs?: number;
 }
 
 /** A handshake that failed before any session existed (HTTP error, refused, version mismatch). */
@@ -120,6 +128,21 @@ interface PendingAck {
   flagged: boolean;
 }
 
+/** An ack that came before any event with its id, held for `clockToleranceMs` (see there). */
+interface EarlyAck {
+  s: EioSession;
+  key: string;
+  nsp: string;
+  dir: Direction;
+  ts: number;
+  frames: number[];
+  id: number;
+  args: unknown[];
+  mayBin: boolean;
+  /** Paired or reported: left in the queue, skipped when it reaches the head. */
+  done: boolean;
+}
+
 /** Per-session state that is not part of the public data. */
 interface Internal {
   dec: { out: SioDecoder | null; in: SioDecoder | null };
@@ -127,6 +150,8 @@ interface Internal {
   partFrames: { out: number[]; in: number[] };
   partTs: { out: number; in: number };
   acks: Map<string, PendingAck>;
+  /** Acks held in case their event sorts just after them (keyed as `acks`). */
+  early: Map<string, EarlyAck>;
   pendingPing: Heartbeat | null;
   /** Reference point of the heartbeat deadline whose miss was already reported. */
   missedRef: number;
@@ -266,6 +291,9 @@ export class SessionModel {
   private changes: Change[] | null = null;
   private readonly opts: Required<SessionModelOptions>;
   private finished = false;
+  /** Every session's early acks, oldest first from `earlyHead` (expired from `apply`, flushed by `finish`). */
+  private early: EarlyAck[] = [];
+  private earlyHead = 0;
 
   constructor(opts: SessionModelOptions = {}) {
     this.opts = {
@@ -274,6 +302,7 @@ export class SessionModel {
       heartbeatSlackMs: opts.heartbeatSlackMs ?? 1000,
       maxHeartbeats: opts.maxHeartbeats ?? 1000,
       maxEventsPerNamespace: opts.maxEventsPerNamespace ?? Infinity,
+      clockToleranceMs: opts.clockToleranceMs ?? 2,
     };
   }
 
@@ -312,6 +341,7 @@ export class SessionModel {
         if (ts > this.now) this.now = ts;
         this.dispatch(ev, seq);
       }
+      if (this.earlyHead < this.early.length) this.expireEarlyAcks(this.now - this.opts.clockToleranceMs);
     } catch (e) {
       this.diag("undecodable-frame", "error", `internal error while reading this event: ${String(e)}`, ts, null, null, [seq]);
     }
@@ -330,6 +360,7 @@ export class SessionModel {
    */
   tick(now: number): void {
     if (this.listeners.size > 0) this.changes = [];
+    if (this.earlyHead < this.early.length) this.expireEarlyAcks(now - this.opts.clockToleranceMs);
     for (const s of this.sessions) {
       if (s.state === "closed") continue;
       this.checkHeartbeat(s, now, true);
@@ -349,6 +380,7 @@ export class SessionModel {
     if (this.finished) return;
     this.finished = true;
     if (this.listeners.size > 0) this.changes = [];
+    this.expireEarlyAcks(Infinity);
     for (const s of this.sessions) {
       // Still open but followed by a reconnection of the same client: it ended when that began.
       const n = s.next ? this.byKey.get(s.next) : undefined;
@@ -519,6 +551,7 @@ export class SessionModel {
       partFrames: { out: [], in: [] },
       partTs: { out: 0, in: 0 },
       acks: new Map(),
+      early: new Map(),
       pendingPing: null,
       missedRef: -1,
       hbRef: ts,
@@ -1574,13 +1607,32 @@ export class SessionModel {
     if (beforeConnect) {
       this.diag("emit-before-connect", "warning", `event "${name}" sent on ${nsp} while the namespace was ${ns.state}`, ts, s, nsp, frames);
     }
-    if (ackId !== null) int.acks.set(`${nsp}\u0000${dir}\u0000${ackId}`, { ev, ns, flagged: false });
+    if (ackId !== null) {
+      const key = `${nsp}\u0000${dir}\u0000${ackId}`;
+      const early = int.early.get(key);
+      if (early && ts - early.ts <= this.opts.clockToleranceMs) {
+        // Its ack sorted just before it (clock resolution): pair them, no time in between.
+        int.early.delete(key);
+        early.done = true;
+        ev.ack = { args: early.args, ts, latencyMs: 0, seq: early.frames[0] ?? -1, binary: early.mayBin && hasBinaryValue(early.args) };
+        if (this.changes) this.change({ kind: "ack", session: s.key, nsp, index: ev.index });
+      } else int.acks.set(key, { ev, ns, flagged: false });
+    }
   }
 
   private addAck(s: EioSession, nsp: string, dir: Direction, ts: number, frames: number[], id: number | null, args: unknown[], mayBin = false): void {
     const int = this.internals.get(s.key)!;
     const key = `${nsp}\u0000${opposite(dir)}\u0000${id}`;
     const p = id === null ? undefined : int.acks.get(key);
+    if (!p && id !== null && !this.finished) {
+      // Maybe its event sorts just after it: hold it for the clock tolerance.
+      const old = int.early.get(key);
+      if (old) this.expireEarlyAck(old);
+      const e: EarlyAck = { s, key, nsp, dir, ts, frames, id, args, mayBin, done: false };
+      int.early.set(key, e);
+      this.early.push(e);
+      return;
+    }
     if (!p) {
       this.diag("ack-unknown", "info", `ack ${id ?? "(no id)"} on ${nsp} matches no ${dir === "in" ? "sent" : "received"} event with that id`, ts, s, nsp, frames);
       return;
@@ -1588,6 +1640,28 @@ export class SessionModel {
     int.acks.delete(key);
     p.ev.ack = { args, ts, latencyMs: ts - p.ev.ts, seq: frames[0] ?? -1, binary: mayBin && hasBinaryValue(args) };
     if (this.changes) this.change({ kind: "ack", session: s.key, nsp, index: p.ev.index });
+  }
+
+  /** Reports the held acks older than `before` as unknown (`Infinity`: all of them). */
+  private expireEarlyAcks(before: number): void {
+    const q = this.early;
+    while (this.earlyHead < q.length && (q[this.earlyHead]!.done || q[this.earlyHead]!.ts < before)) {
+      const e = q[this.earlyHead++]!;
+      if (!e.done) this.expireEarlyAck(e);
+    }
+    if (this.earlyHead === q.length) {
+      q.length = 0;
+      this.earlyHead = 0;
+    } else if (this.earlyHead > 1024 && this.earlyHead * 2 > q.length) {
+      q.splice(0, this.earlyHead);
+      this.earlyHead = 0;
+    }
+  }
+
+  private expireEarlyAck(e: EarlyAck): void {
+    e.done = true;
+    this.internals.get(e.s.key)!.early.delete(e.key);
+    this.diag("ack-unknown", "info", `ack ${e.id} on ${e.nsp} matches no ${e.dir === "in" ? "sent" : "received"} event with that id`, e.ts, e.s, e.nsp, e.frames);
   }
 
   private flagAck(s: EioSession, p: PendingAck, why: string, ts: number): void {

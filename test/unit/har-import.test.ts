@@ -172,6 +172,31 @@ test("same-millisecond HAR times, Socket.IO 0.9: the WebSocket /1/websocket/<sid
   assert.equal(m.sessions[0]!.pingTimeout, 60000, "heartbeat timeout from the handshake");
 });
 
+test("same-millisecond HAR times: the page's answer posted right after a poll returned the question still pairs with it", () => {
+  // The live-sio2-polling recording that once failed: the poll ends at 40.7 with 2["server-asks"];
+  // the page posts its answer at 40.9, which HAR writes as 40 (startedDateTime has ms resolution).
+  const base = "http://localhost:3000/socket.io/?EIO=3&transport=polling";
+  const frame = (p: string) => `${p.length}:${p}`; // EIO3 payload framing (all ASCII here)
+  const open3 = frame(`0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}`) + frame("40");
+  const har = {
+    log: {
+      entries: [
+        entry(0, 5, "GET", `${base}&t=a`, 200, { text: open3 }),
+        entry(10, 30.7, "GET", `${base}&t=b&sid=${SID}`, 200, { text: frame('425["server-asks"]') }),
+        entry(40, 0.5, "POST", `${base}&t=c&sid=${SID}`, 200, { text: "ok" }, { text: frame('435["x"]'), mimeType: "text/plain" }),
+      ],
+    },
+  };
+  const r = ok(importHar(har));
+  assert.ok(r.events.findIndex((e) => e.type === "http-request" && e.method === "POST") < r.events.findIndex((e) => e.type === "http-response" && e.conn === "h1"), "the file's times do put the answer first");
+  const m = new SessionModel();
+  m.applyAll(r.events);
+  m.finish();
+  const asks = m.sessions[0]!.namespaces.get("/")!.events;
+  assert.deepEqual(asks.map((e) => [e.dir, e.name, e.ack?.args, e.ack?.latencyMs]), [["in", "server-asks", ["x"], 0]]);
+  assert.ok(!m.diagnostics.some((d) => d.code === "ack-unknown" || d.code === "ack-unanswered"), JSON.stringify(m.diagnostics));
+});
+
 test("Socket.IO 0.9 model: a handshake reply applied after its WebSocket opened still completes the session", () => {
   const m = new SessionModel();
   m.apply({ v: 1, ts: 5, conn: "w", type: "ws-open", url: "ws://127.0.0.1:3009/socket.io/1/websocket/AbC123" });

@@ -163,6 +163,69 @@ test("an ack for an unknown id is reported (info) and pairs with nothing", () =>
   assert.equal(m.diagnostics[0]!.severity, "info");
 });
 
+test("clock tolerance: an ack sorted up to clockToleranceMs before its event pairs with it (latency 0), either direction", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000}').out(w, "40").in(w, '40{"sid":"q"}');
+  // the page's answer written 1.5 ms before the server's question; the server's ack 2 ms before the page's emit
+  c.out(w, '437["pong"]', 10).in(w, '427["ping"]', 1.5);
+  c.in(w, '438["ok"]', 10).out(w, '428["go"]', 2);
+  const m = new SessionModel();
+  const changes: Change[] = [];
+  m.subscribe((ch) => changes.push(...ch));
+  m.applyAll(c.events);
+  m.finish();
+  const ev = m.sessions[0]!.namespaces.get("/")!.events;
+  assert.deepEqual(ev.map((e) => [e.dir, e.name, e.ack?.args, e.ack?.latencyMs, e.ack?.ts === e.ts]), [
+    ["in", "ping", ["pong"], 0, true],
+    ["out", "go", ["ok"], 0, true],
+  ]);
+  assert.deepEqual(codes(m), []);
+  assert.equal(changes.filter((x) => x.kind === "ack").length, 2, "each pairing is announced on the change feed");
+});
+
+test("clock tolerance: an ack more than clockToleranceMs before an event with its id stays unknown, and the event unanswered", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000}').out(w, "40").in(w, '40{"sid":"q"}');
+  c.out(w, '437["pong"]', 10).in(w, '427["ping"]', 2.5);
+  const m = run(c, false);
+  assert.deepEqual(codes(m), ["ack-unknown"], "reported once the tolerance has passed, before finish");
+  assert.equal(m.diagnostics[0]!.ts, c.t - 2.5, "timed at the ack");
+  assert.equal(m.sessions[0]!.namespaces.get("/")!.events[0]!.ack, null);
+  m.finish();
+  assert.deepEqual(codes(m), ["ack-unknown", "ack-unanswered"]);
+  // a wider tolerance pairs the same capture
+  const wide = new SessionModel({ clockToleranceMs: 3 });
+  wide.applyAll(c.events);
+  wide.finish();
+  assert.deepEqual(codes(wide), []);
+  assert.deepEqual(wide.sessions[0]!.namespaces.get("/")!.events[0]!.ack?.args, ["pong"]);
+});
+
+test("clock tolerance: a held ack is reported by tick() once its time passes, and by finish() at the end", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000}').out(w, "40").in(w, '40{"sid":"q"}');
+  c.in(w, '439["late"]');
+  const m = run(c, false);
+  assert.deepEqual(codes(m), [], "held: its event may still follow");
+  m.tick(c.t + 1);
+  assert.deepEqual(codes(m), []);
+  m.tick(c.t + 3);
+  assert.deepEqual(codes(m), ["ack-unknown"]);
+  const m2 = run(c, false);
+  m2.finish();
+  assert.deepEqual(codes(m2), ["ack-unknown"]);
+  // the same id twice: the first is reported when the second arrives
+  c.in(w, '439["again"]', 0.5);
+  const m3 = run(c, false);
+  assert.deepEqual(codes(m3), ["ack-unknown"]);
+  assert.match(m3.diagnostics[0]!.message, /^ack 9 on \/ /);
+  m3.finish();
+  assert.deepEqual(codes(m3), ["ack-unknown", "ack-unknown"]);
+});
+
 test("event emitted before the namespace connected → emit-before-connect", () => {
   const c = new Cap();
   const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);

@@ -4,7 +4,8 @@
 // toolbox; see RECIPES.md), held to the same facts as in Chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
+import { launchFirefox } from "./firefox-launch.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
@@ -18,10 +19,7 @@ let browser: Browser;
 before(async () => {
   const dist = await buildForTest();
   demo = await startDemo({ quiet: true, lines: ["4", "2"] });
-  browser = await puppeteer.launch({
-    browser: "firefox",
-    executablePath: "/usr/bin/firefox-esr",
-    headless: true,
+  browser = await launchFirefox({
     args: ["--remote-allow-system-access"],
     extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
   });

@@ -3,7 +3,8 @@
 // page sees the same WebSocket/XHR/fetch surface with and without the hook.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
+import { launchFirefox } from "./firefox-launch.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { bundleHook, COLLECTOR, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
 
@@ -12,7 +13,7 @@ let browser: Browser;
 before(async () => {
   [server, browser] = await Promise.all([
     startTestServer(),
-    puppeteer.launch({ browser: "firefox", executablePath: "/usr/bin/firefox-esr", headless: true }),
+    launchFirefox(),
   ]);
 });
 after(async () => {

@@ -141,6 +141,22 @@ async function openFrontend(ctx: BrowserContext, bs: CDPSession, client: ReturnT
 }
 
 /**
+ * Closes a DevTools window and waits until its target is gone: `Target.closeTarget` answers
+ * before the window has closed, and a DevTools opened on the same page meanwhile is handed
+ * the closing one's target id, which then fails to attach ("No target with given id found",
+ * seen once in CI when a test reopened the panel right after closing it).
+ */
+async function closeFrontend(bs: CDPSession, devtoolsId: string): Promise<void> {
+  await bs.send("Target.closeTarget", { targetId: devtoolsId }).catch(() => {});
+  for (let i = 0; i < 100; i++) {
+    const r = (await bs.send("Target.getTargets").catch(() => null)) as { targetInfos: Array<{ targetId: string }> } | null;
+    if (!r || !r.targetInfos.some((t) => t.targetId === devtoolsId)) return;
+    await sleep(50);
+  }
+  throw new Error(`the DevTools window ${devtoolsId} did not close within 5 s`);
+}
+
+/**
  * Opens the real DevTools window on `page` (any context of the browser, extension or not) and
  * shows `panel` (default: Elements, DevTools' own default), driven exactly as `openPanel` below
  * drives it to the Socket.IO tab — the benches compare the two, and the way DevTools is driven
@@ -151,7 +167,7 @@ export async function openDevTools(ctx: BrowserContext, page: Page, panel = "ele
   const bs = await ctx.browser()!.newBrowserCDPSession();
   const { devtoolsId } = await openFrontend(ctx, bs, targetClient(bs), page, panel);
   return async () => {
-    await bs.send("Target.closeTarget", { targetId: devtoolsId }).catch(() => {});
+    await closeFrontend(bs, devtoolsId);
     await bs.detach().catch(() => {});
   };
 }
@@ -258,9 +274,7 @@ export async function launchChrome(ext: string, { headless = true, switchable = 
           const r = (await send(dt, "Page.captureScreenshot", { format: "png" })) as { result?: { data?: string } };
           return Buffer.from(r.result?.data ?? "", "base64");
         },
-        async close() {
-          await bs.send("Target.closeTarget", { targetId: devtoolsId }).catch(() => {});
-        },
+        close: () => closeFrontend(bs, devtoolsId),
       };
       return panel;
     },

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
 import { launchFirefox } from "./firefox-launch.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { bundleHook, COLLECTOR, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { bundleHook, checkOnmessageRuns, COLLECTOR, onmessageScenario, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -104,4 +104,16 @@ test("Firefox: the page sees the same surface with and without the hook", async 
   assert.ok((a.src[1]![0] as string).includes("[native code]"));
   assert.deepEqual(b, a);
   assert.ok(captured.some((e) => e.type === "ws-open" && e.url === "ws://127.0.0.1:1/"), "the hook was live");
+});
+
+test("Firefox: a socket read with onmessage only behaves the same with the hook (order, this, exception stacks, null, objects) and every frame is recorded once", async () => {
+  const runs: string[][] = [];
+  const captured: CaptureEvent[][] = [];
+  for (const hook of [false, true]) {
+    const page = await open(hook);
+    runs.push(await page.evaluate(onmessageScenario));
+    captured.push(hook ? await events(page) : []);
+    await page.close();
+  }
+  checkOnmessageRuns(runs, captured);
 });

@@ -3,6 +3,7 @@
 // URLs, a page with the real clients bundled by esbuild) and Chromium pages that collect the
 // hook's batches. The server also records every HTTP exchange it sees, byte for byte, so
 // tests compare what the hook captured against what really crossed the wire.
+import assert from "node:assert/strict";
 import { build } from "esbuild";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -247,4 +248,81 @@ export async function openPage(browser: Browser, url: string, { hook = 1, before
       return (await settledBatches(batches)).flatMap(parseBatch);
     },
   };
+}
+
+/**
+ * A page whose socket is read with `onmessage` only, as every Engine.IO and 0.9 client reads
+ * it: handler order, `this`, exceptions and their stacks, reassignment, null, a non-callable
+ * object, a synthetic event, and a listener added later. Returns the page's log; run it with and
+ * without the hook and compare (`checkOnmessageRuns`).
+ */
+export async function onmessageScenario(): Promise<string[]> {
+  const log: string[] = [];
+  window.onerror = (m, _s, _l, _c, err) => { log.push("onerror " + String(m) + " | " + String(err?.stack)); return true; };
+  const echo = location.origin.replace("http", "ws") + "/echo";
+  const ws = new WebSocket(echo);
+  ws.binaryType = "arraybuffer";
+  const first = function (this: WebSocket, e: MessageEvent) {
+    log.push(`first ${typeof e.data === "string" ? e.data : "bytes " + (e.data as ArrayBuffer).byteLength} this=${this === ws} trusted=${e.isTrusted} phase=${e.eventPhase} cur=${e.currentTarget === ws} ev=${(window as any).event === e}`);
+    if (e.data === "boom") throw new Error("onmessage boom");
+    if (e.data === "swap") ws.onmessage = second;
+    if (e.data === "late listener") ws.addEventListener("message", (x) => log.push("late listener " + x.data));
+  };
+  const second = (e: MessageEvent) => {
+    log.push("second " + e.data);
+    if (e.data === "off") ws.onmessage = null;
+    if (e.data === "object") ws.onmessage = { handleEvent: () => log.push("never called") } as any;
+  };
+  ws.onmessage = first;
+  log.push("handler is first " + (ws.onmessage === first));
+  await new Promise((r) => { ws.onopen = r; });
+  const roundTrip = async (m: string | Uint8Array<ArrayBuffer>, until: () => boolean) => {
+    ws.send(m);
+    for (let i = 0; i < 250 && !until(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  const seen = (s: string) => () => log.some((l) => l.includes(s));
+  await roundTrip("a", seen("first a"));
+  await roundTrip(new Uint8Array([1, 2, 3]), seen("first bytes 3"));
+  await roundTrip("boom", seen("onmessage boom"));
+  ws.dispatchEvent(new MessageEvent("message", { data: "synthetic" }));
+  await roundTrip("swap", seen("first swap"));
+  log.push("handler is second " + (ws.onmessage === second));
+  await roundTrip("b", seen("second b"));
+  await roundTrip("off", seen("second off"));
+  log.push("handler after null " + String(ws.onmessage));
+  ws.send("unheard"); // nobody listens: only the hook may see it
+  await new Promise((r) => setTimeout(r, 200));
+  ws.onmessage = second;
+  await roundTrip("object", seen("second object"));
+  log.push("handler is object " + (typeof ws.onmessage) + " " + (ws.onmessage === second));
+  ws.send("ignored");
+  await new Promise((r) => setTimeout(r, 200));
+  ws.onmessage = first;
+  await roundTrip("late listener", seen("first late listener"));
+  await roundTrip("c", seen("late listener c"));
+  ws.close();
+  await new Promise((r) => ws.addEventListener("close", r));
+  return log;
+}
+
+/** `runs`: the scenario's logs without the hook, with it, (optionally) with it injected twice; `captured`: each run's capture. */
+export function checkOnmessageRuns(runs: string[][], captured: CaptureEvent[][]): void {
+  const log = runs[0]!;
+  assert.ok(log.includes("first a this=true trusted=true phase=2 cur=true ev=true"), log.join("\n"));
+  assert.ok(log.some((l) => l.startsWith("onerror Uncaught Error: onmessage boom | ") || l.startsWith("onerror Error: onmessage boom | ")), log.join("\n"));
+  assert.ok(log.some((l) => /onmessage boom \| [^]*(\n\s+at |@)/.test(l)), `the error carries a stack: ${log.find((l) => l.includes("boom |"))}`);
+  assert.ok(log.includes("first synthetic this=true trusted=false phase=2 cur=true ev=true"));
+  assert.ok(!log.some((l) => l.includes("unheard") || l.includes("ignored") || l.includes("never called")));
+  assert.ok(log.includes("late listener c"));
+  for (let i = 1; i < runs.length; i++) assert.deepEqual(runs[i], log, `run ${i}: the same log, exception stacks included, with the hook`);
+  // every frame recorded exactly once, the unheard ones too (nothing lost), the synthetic one not
+  const sent = ["a", "bytes", "boom", "swap", "b", "off", "unheard", "object", "ignored", "late listener", "c"];
+  assert.equal(captured[0]!.length, 0);
+  for (const evs of captured.slice(1)) {
+    const frames = evs.filter((e) => e.type === "ws-frame" && (e as { dir: string }).dir === "in").map((e) => {
+      const d = (e as { data: { text?: string; base64?: string } }).data;
+      return d.text ?? (d.base64 === "AQID" ? "bytes" : d.base64);
+    });
+    assert.deepEqual(frames, sent);
+  }
 }

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { launchChromium, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { checkOnmessageRuns, launchChromium, onmessageScenario, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -46,6 +46,8 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       getOnmessage: getterOf(P, "onmessage"), setOnmessage: setterOf(P, "onmessage"),
       getOnreadystatechange: getterOf(XP, "onreadystatechange"), setOnreadystatechange: setterOf(XP, "onreadystatechange"),
       stopImmediatePropagation: Event.prototype.stopImmediatePropagation,
+      addEventListener: EventTarget.prototype.addEventListener, removeEventListener: EventTarget.prototype.removeEventListener,
+      getEvent: getterOf(window, "event"),
     };
     const out: Record<string, unknown> = {};
     for (const [k, f] of Object.entries(functions)) {
@@ -57,7 +59,8 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     out.chain = [Object.getPrototypeOf(WS) === EventTarget, Object.getPrototypeOf(P) === EventTarget.prototype, P.constructor === WS, desc(P, "constructor")];
     out.descriptors = [desc(window, "WebSocket"), desc(window, "fetch"), desc(window, "XMLHttpRequest"), desc(window, "WebTransport"),
       desc(P, "send"), desc(P, "close"), desc(XP, "open"), desc(XP, "send"), desc(Function.prototype, "toString"), desc(WT?.prototype, "incomingBidirectionalStreams"),
-      desc(P, "onmessage"), desc(XP, "onreadystatechange"), desc(Event.prototype, "stopImmediatePropagation")];
+      desc(P, "onmessage"), desc(XP, "onreadystatechange"), desc(Event.prototype, "stopImmediatePropagation"),
+      desc(EventTarget.prototype, "addEventListener"), desc(window, "event")];
     out.windowKeys = Object.keys(window);
     out.windowNames = Object.getOwnPropertyNames(window);
     out.windowSymbols = Object.getOwnPropertySymbols(window).map(String);
@@ -73,6 +76,9 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       attempt(() => Object.getOwnPropertyDescriptor(P, "onmessage")!.set!.call({}, () => 1)),
       attempt(() => Object.getOwnPropertyDescriptor(P, "onmessage")!.get!.call({})),
       attempt(() => Event.prototype.stopImmediatePropagation.call({})),
+      attempt(() => EventTarget.prototype.addEventListener.call({}, "message", () => 1)),
+      attempt(() => (new WS("ws://127.0.0.1:1/") as any).addEventListener()),
+      attempt(() => { const x = new WS("ws://127.0.0.1:1/"); const f = () => 1; x.onmessage = f; const a = x.onmessage === f; x.onmessage = 5 as any; const b = x.onmessage; const o = {}; x.onmessage = o as any; const c = x.onmessage === o; x.close(); return [a, b, c].join(); }),
       attempt(() => { const x = new XMLHttpRequest(); const f = () => 1; x.onreadystatechange = f; x.open("GET", "/?EIO=4&transport=polling"); return x.onreadystatechange === f; }),
     ];
     const echo = location.origin.replace("http", "ws") + "/echo";
@@ -117,7 +123,7 @@ test("no difference a page can observe: identity, constants, names, source text,
   assert.equal(captured[0]!.length, 0);
   for (const evs of captured.slice(1)) {
     assert.equal(evs.filter((e) => e.type === "page").length, 1);
-    assert.equal(evs.filter((e) => e.type === "ws-open").length, 2);
+    assert.equal(evs.filter((e) => e.type === "ws-open").length, 4);
     assert.equal(evs.filter((e) => e.type === "http-request").length, 1);
     if (results[0]!.wt) {
       const wt = evs.filter((e) => e.type === "wt-open" || e.type === "wt-close").map((e) => e.type);
@@ -177,4 +183,43 @@ test("listener order, phases, exceptions from app handlers and unhandled rejecti
     assert.deepEqual(evs.filter((e) => e.type === "http-error").map((e) => (e as { reason: string }).reason), ["network"]);
     assert.equal(evs.filter((e) => e.type === "http-response").length, 1);
   }
+});
+
+test("sockets read with onmessage only (every Engine.IO client): order, this, exceptions and their stacks, reassignment, null, non-callable objects, synthetic events", async () => {
+  const runs: unknown[] = [];
+  const captured: CaptureEvent[][] = [];
+  for (const hook of [0, 1, 2]) {
+    const hp = await openPage(browser, server.origin + "/", { hook });
+    runs.push(await hp.page.evaluate(onmessageScenario));
+    captured.push(await hp.events(100));
+    await hp.context.close();
+  }
+  checkOnmessageRuns(runs as string[][], captured);
+});
+
+test("Chromium: Blink calls as many message listeners with the hook as without (the onmessage slot), and ours comes back ahead of an app listener", async () => {
+  const counts: number[][] = [];
+  for (const hook of [0, 1]) {
+    const hp = await openPage(browser, server.origin + "/", { hook });
+    const cdp = await hp.context.newCDPSession(hp.page);
+    const listeners = async (): Promise<number> => {
+      const { result } = (await cdp.send("Runtime.evaluate", { expression: "window.__ws" })) as { result: { objectId: string } };
+      const { listeners: l } = (await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId })) as { listeners: Array<{ type: string }> };
+      return l.filter((x) => x.type === "message").length;
+    };
+    const n: number[] = [];
+    await hp.page.evaluate(() => { (window as any).__ws = new WebSocket(location.origin.replace("http", "ws") + "/echo"); });
+    n.push(await listeners());
+    await hp.page.evaluate(() => { (window as any).__ws.onmessage = () => 1; });
+    n.push(await listeners());
+    await hp.page.evaluate(() => { (window as any).__ws.onmessage = () => 2; });
+    n.push(await listeners());
+    await hp.page.evaluate(() => { (window as any).__ws.addEventListener("message", () => 3); });
+    n.push(await listeners());
+    counts.push(n);
+    await hp.context.close();
+  }
+  assert.deepEqual(counts[0], [0, 1, 1, 2]);
+  // with the hook: ours alone, then the slot alone (ours removed), then ours back for the app's listener
+  assert.deepEqual(counts[1], [1, 1, 1, 3]);
 });

@@ -72,13 +72,16 @@ export function installWebSocket(win: typeof globalThis): void {
   const useSlot = v8Stacks && typeof getOwnPropertyDescriptor(win, "event")?.get === "function";
   const windowEvent = getter<Event | undefined>(win, "event");
   const noop = function () {};
-  /** The last message event recorded: the slot and our listener may both see one event. */
+  /**
+   * The last message event recorded on a socket where both the slot and our listener see each
+   * event (only there: a slot alone keeps no event, and its data, alive).
+   */
   let lastEvent: Event | null = null;
 
   function record(st: WsState, ev: Event): void {
     // isTrusted is unforgeable: events the page dispatches itself are not traffic
     if (ev === lastEvent || !ev.isTrusted) return;
-    lastEvent = ev;
+    lastEvent = st.slot !== null && st.listening ? ev : null;
     try {
       const d = msgData(ev);
       let raw: Raw;

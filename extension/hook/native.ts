@@ -31,8 +31,6 @@ const wmSetRaw = uncurry(WeakMap.prototype.set);
 export const wmGet = <K extends object, V>(m: WeakMap<K, V>, k: K): V | undefined => wmGetRaw(m, k) as V | undefined;
 export const wmSet = <K extends object, V>(m: WeakMap<K, V>, k: K, v: V): void => void wmSetRaw(m, k, v);
 export const addListener = uncurry(EventTarget.prototype.addEventListener);
-export const removeListener = uncurry(EventTarget.prototype.removeEventListener);
-export const bindFn = uncurry(Function.prototype.bind) as <F extends Fn>(f: F, self: unknown) => F;
 export const dispatch = uncurry(EventTarget.prototype.dispatchEvent);
 export const abSlice = uncurry(ArrayBuffer.prototype.slice);
 export const blobArrayBuffer = uncurry(Blob.prototype.arrayBuffer);
@@ -109,28 +107,6 @@ export function wrapGetter(obj: object, name: string, trap: (original: Fn, self:
   const wrapped = new NativeProxy(original, { apply: trap });
   mask(wrapped, original);
   return defineProperty(obj, name, { get: wrapped, set: d.set, enumerable: d.enumerable, configurable: d.configurable });
-}
-
-/**
- * Wraps both halves of an accessor in place (same masking, same attributes). Returns the
- * original getter and setter, uncurried, or null when `name` is not an accessor with both.
- */
-export function wrapAccessor(
-  obj: object, name: string,
-  get: (original: Fn, self: unknown) => unknown,
-  set: (original: Fn, self: unknown, args: unknown[]) => unknown,
-): { get: (self: unknown) => unknown; set: (self: unknown, v: unknown) => void } | null {
-  const d = getOwnPropertyDescriptor(obj, name);
-  const g = d?.get;
-  const st = d?.set;
-  if (!d || typeof g !== "function" || typeof st !== "function") return null;
-  // the traps are the handlers' apply themselves: one hook frame, as in wrapMethod
-  const wg = new NativeProxy(g, { apply: get });
-  const ws = new NativeProxy(st, { apply: set });
-  mask(wg, g);
-  mask(ws, st);
-  if (!defineProperty(obj, name, { get: wg, set: ws, enumerable: d.enumerable, configurable: d.configurable })) return null;
-  return { get: uncurry(g), set: uncurry(st) };
 }
 
 /**

@@ -196,30 +196,3 @@ test("sockets read with onmessage only (every Engine.IO client): order, this, ex
   }
   checkOnmessageRuns(runs as string[][], captured);
 });
-
-test("Chromium: Blink calls as many message listeners with the hook as without (the onmessage slot), and ours comes back ahead of an app listener", async () => {
-  const counts: number[][] = [];
-  for (const hook of [0, 1]) {
-    const hp = await openPage(browser, server.origin + "/", { hook });
-    const cdp = await hp.context.newCDPSession(hp.page);
-    const listeners = async (): Promise<number> => {
-      const { result } = (await cdp.send("Runtime.evaluate", { expression: "window.__ws" })) as { result: { objectId: string } };
-      const { listeners: l } = (await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId })) as { listeners: Array<{ type: string }> };
-      return l.filter((x) => x.type === "message").length;
-    };
-    const n: number[] = [];
-    await hp.page.evaluate(() => { (window as any).__ws = new WebSocket(location.origin.replace("http", "ws") + "/echo"); });
-    n.push(await listeners());
-    await hp.page.evaluate(() => { (window as any).__ws.onmessage = () => 1; });
-    n.push(await listeners());
-    await hp.page.evaluate(() => { (window as any).__ws.onmessage = () => 2; });
-    n.push(await listeners());
-    await hp.page.evaluate(() => { (window as any).__ws.addEventListener("message", () => 3); });
-    n.push(await listeners());
-    counts.push(n);
-    await hp.context.close();
-  }
-  assert.deepEqual(counts[0], [0, 1, 1, 2]);
-  // with the hook: ours alone, then the slot alone (ours removed), then ours back for the app's listener
-  assert.deepEqual(counts[1], [1, 1, 1, 3]);
-});

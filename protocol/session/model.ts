@@ -153,6 +153,8 @@ interface Internal {
   /** Acks held in case their event sorts just after them (keyed as `acks`). */
   early: Map<string, EarlyAck>;
   pendingPing: Heartbeat | null;
+  /** A pong that came with no ping pending, held in case its ping sorts just after it (clockToleranceMs). */
+  earlyPong: { ts: number; seq: number; dir: Direction } | null;
   /** Reference point of the heartbeat deadline whose miss was already reported. */
   missedRef: number;
   /** Last time a ping in the expected direction was seen (or the open time). */
@@ -553,6 +555,7 @@ export class SessionModel {
       acks: new Map(),
       early: new Map(),
       pendingPing: null,
+      earlyPong: null,
       missedRef: -1,
       hbRef: ts,
       polling: -1,
@@ -1347,13 +1350,26 @@ export class SessionModel {
     s.heartbeat.lastPingAt = ts;
     int.pendingPing = hb;
     int.hbRef = ts;
-    if (this.changes) this.change({ kind: "heartbeat", session: s.key, index: s.heartbeats.length - 1 });
+    const early = int.earlyPong;
+    int.earlyPong = null;
+    // Its pong sorted just before it (a HAR's millisecond request times: the page's pong POST
+    // starts within the millisecond the poll carrying the ping ended): no time in between.
+    if (early && early.dir !== dir && ts - early.ts <= this.opts.clockToleranceMs) this.answerPing(s, hb, ts, early.seq);
+    else if (this.changes) this.change({ kind: "heartbeat", session: s.key, index: s.heartbeats.length - 1 });
   }
 
   private onPong(s: EioSession, dir: Direction, ts: number, seq: number): void {
     const int = this.internals.get(s.key)!;
     const pp = int.pendingPing;
-    if (!pp || pp.dir === dir) return;
+    if (!pp || pp.dir === dir) {
+      int.earlyPong = { ts, seq, dir };
+      return;
+    }
+    this.answerPing(s, pp, ts, seq);
+  }
+
+  private answerPing(s: EioSession, pp: Heartbeat, ts: number, seq: number): void {
+    const int = this.internals.get(s.key)!;
     pp.pongAt = ts;
     pp.pongSeq = seq;
     pp.rttMs = ts - pp.pingAt;

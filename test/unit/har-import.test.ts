@@ -197,6 +197,33 @@ test("same-millisecond HAR times: the page's answer posted right after a poll re
   assert.ok(!m.diagnostics.some((d) => d.code === "ack-unknown" || d.code === "ack-unanswered"), JSON.stringify(m.diagnostics));
 });
 
+test("same-millisecond HAR times: the page's pong posted right after the poll carrying the ping returned still answers it", () => {
+  // EIO4 polling: the server pings in a poll's response (ends at 40.7), the client pongs with a
+  // POST started at 40.9, which HAR writes as 40; the next ping 25 s later would otherwise find
+  // the first one unanswered for longer than pingTimeout
+  const base = "http://localhost:3000/socket.io/?EIO=4&transport=polling";
+  const open4 = `0{"sid":"${SID}","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}`;
+  const har = {
+    log: {
+      entries: [
+        entry(0, 5, "GET", `${base}&t=a`, 200, { text: open4 }),
+        entry(10, 30.7, "GET", `${base}&t=b&sid=${SID}`, 200, { text: "2" }),
+        entry(40, 0.5, "POST", `${base}&t=c&sid=${SID}`, 200, { text: "ok" }, { text: "3", mimeType: "text/plain" }),
+        entry(41, 25000.2, "GET", `${base}&t=d&sid=${SID}`, 200, { text: "2" }),
+        entry(25041, 0.5, "POST", `${base}&t=e&sid=${SID}`, 200, { text: "ok" }, { text: "3", mimeType: "text/plain" }),
+      ],
+    },
+  };
+  const r = ok(importHar(har));
+  const m = new SessionModel();
+  m.applyAll(r.events);
+  m.finish();
+  const s = m.sessions[0]!;
+  assert.deepEqual(s.heartbeats.map((h) => [h.dir, h.rttMs]), [["in", 0], ["in", 0]]);
+  assert.equal(s.heartbeat.missed, 0);
+  assert.ok(!m.diagnostics.some((d) => d.code === "heartbeat-missed"), JSON.stringify(m.diagnostics));
+});
+
 test("Socket.IO 0.9 model: a handshake reply applied after its WebSocket opened still completes the session", () => {
   const m = new SessionModel();
   m.apply({ v: 1, ts: 5, conn: "w", type: "ws-open", url: "ws://127.0.0.1:3009/socket.io/1/websocket/AbC123" });

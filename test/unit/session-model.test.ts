@@ -299,6 +299,25 @@ test("heartbeat rev 4: server ping, client pong, round-trip time; a missed heart
   assert.equal(m.sessions[0]!.heartbeat.missed, 1);
 });
 
+test("clock tolerance: a pong sorted up to clockToleranceMs before its ping answers it (rtt 0); beyond it the ping goes unanswered", () => {
+  const c = new Cap();
+  const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(w, '0{"sid":"abc","upgrades":[],"pingInterval":1000,"pingTimeout":500}');
+  c.out(w, "3", 1000).in(w, "2", 1.5); // the page's pong written 1.5 ms before the ping
+  c.in(w, "2", 1600).out(w, "3", 4);
+  const m = run(c);
+  const s = m.sessions[0]!;
+  assert.deepEqual(s.heartbeats.map((h) => [h.dir, h.rttMs]), [["in", 0], ["in", 4]]);
+  assert.deepEqual([s.heartbeat.answered, s.heartbeat.missed], [2, 0]);
+  assert.deepEqual(codes(m), []);
+  // no tolerance: the first ping looks unanswered when the next one comes 1.6 s later (> 500 + 1000)
+  const strict = new SessionModel({ clockToleranceMs: 0 });
+  strict.applyAll(c.events);
+  strict.finish();
+  assert.deepEqual(codes(strict), ["heartbeat-missed"]);
+  assert.deepEqual(strict.sessions[0]!.heartbeats.map((h) => h.rttMs), [null, 4]);
+});
+
 test("heartbeat rev 3: the client pings and the server pongs", () => {
   const c = new Cap();
   c.http("GET", `${HOST}/socket.io/?EIO=3&transport=polling&t=1`, undefined, 200, '96:0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":5000}2:40');

@@ -1473,7 +1473,18 @@ export class SessionModel {
             if (prev && prev !== s && s.prev !== prev.key) this.link(prev, s, "recovery");
             else if (prev && s.prev === prev.key) s.linkedBy = "recovery";
           }
-          this.nsState(s, ns, "connecting", ts, "client", null, seq);
+          const h = ns.history;
+          const reply = h[h.length - 1];
+          if (ns.state === "connected" && reply && reply.by === "server" && h[h.length - 2]?.state !== "connecting" && ts - reply.ts <= this.opts.clockToleranceMs) {
+            // The reply sorted just before this CONNECT (a HAR's millisecond request times): this
+            // is the request it answered. The socket stays connected; the request goes before it.
+            h.splice(h.length - 1, 0, { state: "connecting", ts: reply.ts, by: "client", reason: null, seq });
+            if (ns.recoveryRequested && ns.pid !== null && ns.recoveryRequested.pid === ns.pid) {
+              ns.recovered = true;
+              reply.reason = "recovered";
+            }
+            if (this.changes) this.change({ kind: "namespace", session: s.key, nsp: ns.nsp });
+          } else this.nsState(s, ns, "connecting", ts, "client", null, seq);
           if (s.linkedBy === "reconnect") this.relinkByNamespace(s, nsp);
           return;
         }

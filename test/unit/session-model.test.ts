@@ -318,6 +318,30 @@ test("clock tolerance: a pong sorted up to clockToleranceMs before its ping answ
   assert.deepEqual(strict.sessions[0]!.heartbeats.map((h) => h.rttMs), [null, 4]);
 });
 
+test("clock tolerance: a CONNECT reply sorted just before the page's CONNECT is that CONNECT's answer (no emit-before-connect)", () => {
+  const build = (gap: number) => {
+    const c = new Cap();
+    c.http("GET", EIO4(), undefined, 200, OPEN4);
+    const poll = c.request("GET", EIO4_SID());
+    c.wait(5).respond(poll, 200, '40{"sid":"wZX3oN0bSVIhsaknAAAI"}');
+    c.wait(gap);
+    c.http("POST", EIO4_SID(), "40", 200, "ok");
+    c.http("POST", EIO4_SID(), '42["hi"]', 200, "ok");
+    return run(c);
+  };
+  const m = build(0.5);
+  const ns = m.sessions[0]!.namespaces.get("/")!;
+  assert.equal(ns.state, "connected");
+  assert.deepEqual(ns.history.map((h) => [h.state, h.by]), [["connecting", "client"], ["connected", "server"]]);
+  assert.equal(ns.history[0]!.ts, ns.history[1]!.ts, "the request is timed at its reply");
+  assert.equal(ns.socketId, "wZX3oN0bSVIhsaknAAAI");
+  assert.deepEqual(codes(m), []);
+  // 3 ms apart is not clock resolution: a CONNECT sent again after the reply
+  const late = build(3);
+  assert.equal(late.sessions[0]!.namespaces.get("/")!.state, "connecting");
+  assert.deepEqual(codes(late), ["emit-before-connect"]);
+});
+
 test("heartbeat rev 3: the client pings and the server pongs", () => {
   const c = new Cap();
   c.http("GET", `${HOST}/socket.io/?EIO=3&transport=polling&t=1`, undefined, 200, '96:0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":5000}2:40');

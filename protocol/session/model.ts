@@ -67,7 +67,8 @@ export interface SessionModelOptions {
    * (`startedDateTime`) and responses to the microsecond (`time`), so a page's answer posted
    * right after a poll returned can sort up to this long before the poll's response. An ack
    * that matches no event is held this long: if its event follows within it, the two are paired
-   * (latency 0, the ack timed at its event) instead of reporting an unknown ack. Default 2.
+   * (latency 0, the ack timed at its event) instead of reporting an unknown ack. Likewise a pong
+   * before its ping, and a page CONNECT just after the reply that answered it. Default 2.
    */
   clockToleranceMs?: number;
 }
@@ -1661,7 +1662,7 @@ export class SessionModel {
       return;
     }
     if (!p) {
-      this.diag("ack-unknown", "info", `ack ${id ?? "(no id)"} on ${nsp} matches no ${dir === "in" ? "sent" : "received"} event with that id`, ts, s, nsp, frames);
+      this.unknownAck(s, nsp, dir, id, ts, frames);
       return;
     }
     int.acks.delete(key);
@@ -1688,7 +1689,11 @@ export class SessionModel {
   private expireEarlyAck(e: EarlyAck): void {
     e.done = true;
     this.internals.get(e.s.key)!.early.delete(e.key);
-    this.diag("ack-unknown", "info", `ack ${e.id} on ${e.nsp} matches no ${e.dir === "in" ? "sent" : "received"} event with that id`, e.ts, e.s, e.nsp, e.frames);
+    this.unknownAck(e.s, e.nsp, e.dir, e.id, e.ts, e.frames);
+  }
+
+  private unknownAck(s: EioSession, nsp: string, dir: Direction, id: number | null, ts: number, frames: number[]): void {
+    this.diag("ack-unknown", "info", `ack ${id ?? "(no id)"} on ${nsp} matches no ${dir === "in" ? "sent" : "received"} event with that id`, ts, s, nsp, frames);
   }
 
   private flagAck(s: EioSession, p: PendingAck, why: string, ts: number): void {

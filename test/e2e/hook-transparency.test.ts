@@ -186,7 +186,7 @@ test("listener order, phases, exceptions from app handlers and unhandled rejecti
 });
 
 test("sockets read with onmessage only (every Engine.IO client): order, this, exceptions and their stacks, reassignment, null, non-callable objects, synthetic events", async () => {
-  const runs: unknown[] = [];
+  const runs: string[][] = [];
   const captured: CaptureEvent[][] = [];
   for (const hook of [0, 1, 2]) {
     const hp = await openPage(browser, server.origin + "/", { hook });
@@ -194,5 +194,5 @@ test("sockets read with onmessage only (every Engine.IO client): order, this, ex
     captured.push(await hp.events(100));
     await hp.context.close();
   }
-  checkOnmessageRuns(runs as string[][], captured);
+  checkOnmessageRuns(runs, captured);
 });

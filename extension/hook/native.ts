@@ -23,6 +23,7 @@ export const NativeTextDecoder = TextDecoder;
 export const NativeResponse = Response;
 export const NativePromise = Promise;
 export const isView = ArrayBuffer.isView;
+export const isArray = Array.isArray;
 export const mathRandom = Math.random;
 export const setTimer = setTimeout.bind(globalThis);
 

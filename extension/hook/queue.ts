@@ -3,11 +3,17 @@
 // content script a few milliseconds later. Encoding (base64, UTF-8 sniffing, Blob reads)
 // happens only in the flush, off the page's hot path. Batches keep queue order even when a
 // Blob must be read first: the next flush starts only when the previous one has dispatched.
+//
+// WebSocket frames, the bulk of a busy page's events, are queued as their compact form itself
+// (`emitFrame`: one small array), not as an Entry around an event object that the flush then
+// turns into that form. A frame waits up to a second for its batch, long enough for the page's
+// young generation to copy it, in the app's heap: the fewer objects per frame, the less of the
+// app's own GC time is ours.
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
 import { BUSY_BATCH_MS, BUSY_WINDOW_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../shared/bridge.ts";
-import { compactEvent, type Compact } from "../shared/wire.ts";
+import { compactEvent, type Compact, type CompactFrame } from "../shared/wire.ts";
 import {
-  NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch,
+  NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch, isArray,
   mathRandom, now, promiseThen, setTimer, stringify,
 } from "./native.ts";
 
@@ -16,6 +22,8 @@ export type Encoding = "binary" | "auto" | "octet";
 export type Raw = string | Uint8Array | Blob | Promise<string | Uint8Array>;
 
 type Draft = { type: CaptureEvent["type"]; conn: string; [k: string]: unknown };
+/** A WebSocket frame as queued: its compact form, with bytes still to be encoded in the flush. */
+type QueuedFrame = [conn: string, dir: 0 | 1, ts: number, data: string | Uint8Array];
 interface Entry {
   ev: Draft;
   /** Property of `ev` that receives the encoded data ("data" or "body"). */
@@ -37,7 +45,9 @@ const CE = CustomEvent;
 const target: EventTarget = window;
 const strictUtf8 = new NativeTextDecoder("utf-8", { fatal: true });
 
-let queue: Entry[] = [];
+// The queue, in order: an Entry per event, except WebSocket frames, which are queued as their
+// compact form itself (../shared/wire.ts: one small array, data still raw bytes when binary).
+let queue: Array<Entry | QueuedFrame> = [];
 let scheduled = false;
 /** When the last batch was queued for the content script (the `now()` clock). */
 let lastFlush = -Infinity;
@@ -52,6 +62,12 @@ export function newConn(): string {
   return prefix + "." + (++counter).toString(36);
 }
 
+function schedule(ts: number): void {
+  if (scheduled || flushing) return;
+  scheduled = true;
+  setTimer(flush, queue.length >= MAX_BATCH ? 0 : ts - lastFlush >= BUSY_WINDOW_MS ? BATCH_DELAY_MS : lastSize >= FLOOD_EVENTS ? FLOOD_BATCH_MS : BUSY_BATCH_MS);
+}
+
 /** Queues an event stamped now; `raw` is encoded later into `ev[key]`. Returns its entry. */
 export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding = "binary"): Entry {
   const ts = now();
@@ -59,11 +75,19 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
   ev.ts = ts;
   const e: Entry = { ev, key, raw, enc };
   queue[queue.length] = e;
-  if (!scheduled && !flushing) {
-    scheduled = true;
-    setTimer(flush, queue.length >= MAX_BATCH ? 0 : ts - lastFlush >= BUSY_WINDOW_MS ? BATCH_DELAY_MS : lastSize >= FLOOD_EVENTS ? FLOOD_BATCH_MS : BUSY_BATCH_MS);
-  }
+  schedule(ts);
   return e;
+}
+
+/**
+ * Queues a WebSocket frame stamped now (the "ws-frame" event, sent in its compact form), with
+ * no object per frame. `raw` must be final: a string, or bytes the app can no longer change
+ * (a Blob, which is read later, goes through `emit`).
+ */
+export function emitFrame(conn: string, dir: 0 | 1, raw: string | Uint8Array): void {
+  const ts = now();
+  queue[queue.length] = [conn, dir, ts, raw];
+  schedule(ts);
 }
 
 /** Takes back an entry queued by mistake (a send that threw after we recorded it). */
@@ -112,17 +136,35 @@ function settle(e: Entry): Promise<void> {
   }) as Promise<void>;
 }
 
-function send(batch: Entry[]): void {
+/** The queued events' entries (frames have none) whose data must be read first (Blobs, promises). */
+function pendingOf(batch: Array<Entry | QueuedFrame>): Entry[] {
+  const out: Entry[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    const e = batch[i]!;
+    if (!isArray(e) && isPending(e.raw)) out[out.length] = e;
+  }
+  return out;
+}
+
+function send(batch: Array<Entry | QueuedFrame>): void {
+  const n = batch.length;
   // one CustomEvent per MAX_BATCH events keeps every bridge message bounded in count
-  for (let start = 0; start < batch.length; start += MAX_BATCH) {
+  for (let start = 0; start < n; start += MAX_BATCH) {
     const out: Array<Draft | Compact> = [];
-    const end = Math.min(batch.length, start + MAX_BATCH);
+    const end = Math.min(n, start + MAX_BATCH);
     for (let i = start; i < end; i++) {
-      const e = batch[i]!;
+      const q = batch[i]!;
+      if (isArray(q)) {
+        // a frame, already in its compact form once its bytes are encoded
+        const raw = q[3];
+        out[out.length] = typeof raw === "string" ? (q as CompactFrame) : [q[0], q[1], q[2], null, base64(raw)];
+        continue;
+      }
+      const e = q;
       const ev = e.ev;
       const data = e.key && e.raw !== undefined && !isPending(e.raw) ? encode(e.raw, e.enc) : undefined;
-      // WebSocket frames and HTTP requests/responses, the bulk of a busy page's events, travel
-      // in their compact forms
+      // HTTP requests/responses (and frames queued as entries: Blobs), the bulk of a busy
+      // long-polling page's events, travel in their compact forms
       const c = compactEvent(ev, data);
       if (c) {
         out[out.length] = c;
@@ -146,12 +188,13 @@ function flush(): void {
   const batch = queue;
   queue = [];
   lastSize = batch.length;
-  const pending: Promise<void>[] = [];
-  for (const e of batch) if (isPending(e.raw)) pending[pending.length] = settle(e);
-  if (pending.length === 0) {
+  const waiting = pendingOf(batch);
+  if (waiting.length === 0) {
     send(batch);
     return;
   }
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < waiting.length; i++) pending[i] = settle(waiting[i]!);
   flushing = true;
   promiseThen(NativePromise.all(pending), () => {
     send(batch);
@@ -169,6 +212,11 @@ export function flushNow(): void {
   scheduled = false;
   const batch = queue;
   queue = [];
-  for (const e of batch) if (isPending(e.raw)) { e.raw = undefined; e.ev.bodyUnavailable = "page unloaded"; }
+  const waiting = pendingOf(batch);
+  for (let i = 0; i < waiting.length; i++) {
+    const e = waiting[i]!;
+    e.raw = undefined;
+    e.ev.bodyUnavailable = "page unloaded";
+  }
   if (batch.length) send(batch);
 }

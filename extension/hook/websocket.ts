@@ -2,7 +2,7 @@
 // prototype chain and constants unchanged) after adding our own capture-phase listeners —
 // added first, so they run before any app listener and never change what the app sees.
 // `send` and `close` are patched on the prototype.
-import { emit, newConn, type Raw } from "./queue.ts";
+import { emit, emitFrame, newConn, type Raw } from "./queue.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, wmGet, wmSet,
   wrapConstructor, wrapMethod,
@@ -47,12 +47,9 @@ export function installWebSocket(win: typeof globalThis): void {
     if (!st || !ev.isTrusted) return;
     try {
       const d = msgData(ev);
-      let raw: Raw;
-      if (typeof d === "string") raw = d;
-      else if (d instanceof NativeArrayBuffer) raw = new NativeUint8Array(abSlice(d, 0) as ArrayBuffer);
-      else if (d instanceof NativeBlob) raw = d;
-      else return;
-      emit({ type: "ws-frame", conn: st.conn, dir: "in" }, "data", raw, "binary");
+      if (typeof d === "string") emitFrame(st.conn, 1, d);
+      else if (d instanceof NativeArrayBuffer) emitFrame(st.conn, 1, new NativeUint8Array(abSlice(d, 0) as ArrayBuffer));
+      else if (d instanceof NativeBlob) emit({ type: "ws-frame", conn: st.conn, dir: "in" }, "data", d, "binary");
     } catch {
       // never disturb the page
     }
@@ -96,7 +93,9 @@ export function installWebSocket(win: typeof globalThis): void {
     // CLOSING/CLOSED sockets discard the data without throwing: nothing went on the wire.
     if (wasOpen) {
       try {
-        emit({ type: "ws-frame", conn: st.conn, dir: "out" }, "data", snapshot(args[0]), "binary");
+        const raw = snapshot(args[0]);
+        if (typeof raw === "string" || raw instanceof NativeUint8Array) emitFrame(st.conn, 0, raw);
+        else emit({ type: "ws-frame", conn: st.conn, dir: "out" }, "data", raw, "binary");
       } catch {
         // ignore
       }

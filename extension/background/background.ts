@@ -7,9 +7,8 @@
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
 import { expandEvent } from "../shared/wire.ts";
-import { appendBatch, clearTab, eventsSince, newTab, parseChunks, type Chunk, type TabLog, type TabMeta } from "./backlog.ts";
+import { appendBatch, clearTab, eventsSince, newTab, parseChunks, type Chunk, type Segment, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
-import type { CaptureEvent } from "../../protocol/capture.ts";
 
 const tabs = new Map<number, TabLog>();
 const panels = new Map<number, Set<Runtime.Port>>();
@@ -60,19 +59,17 @@ function restoreChunk(v: unknown): Chunk | undefined {
     }
   }
   if (!Array.isArray(events)) return undefined;
-  // compact items (../shared/wire.ts) back to events, one for one (indexes stay put)
-  const list = (events as unknown[]).map(expandEvent) as CaptureEvent[];
   // earlier versions stamped the frame onto every event instead
-  const frameId = typeof c.frameId === "number" ? c.frameId : typeof list[0]?.frameId === "number" ? list[0].frameId : 0;
-  const chunk: Chunk = { start: c.start, events: list, bytes: typeof c.bytes === "number" ? c.bytes : JSON.stringify(events).length, frameId };
+  const first = expandEvent(events[0]) as { frameId?: unknown } | null | undefined;
+  const frameId = typeof c.frameId === "number" ? c.frameId : typeof first?.frameId === "number" ? first.frameId : 0;
+  const json = typeof c.json === "string" ? c.json : JSON.stringify(events);
+  const chunk: Chunk = { start: c.start, count: events.length, json, bytes: typeof c.bytes === "number" ? c.bytes : json.length, frameId };
   if (typeof c.frameUrl === "string") chunk.frameUrl = c.frameUrl;
   return chunk;
 }
 
 function storedChunk(c: Chunk): StoredChunk {
-  const json = c.json ?? JSON.stringify(c.events);
-  c.json = undefined; // only needed until it is stored
-  const stored: StoredChunk = { start: c.start, bytes: c.bytes, json, frameId: c.frameId };
+  const stored: StoredChunk = { start: c.start, bytes: c.bytes, json: c.json, frameId: c.frameId };
   if (c.frameUrl !== undefined) stored.frameUrl = c.frameUrl;
   return stored;
 }
@@ -102,7 +99,7 @@ async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<voi
     // Quota: shed this tab's oldest half and keep going; the panel shows the count as dropped.
     const shed = t.chunks.splice(0, Math.max(1, Math.floor(t.chunks.length / 2)));
     for (const c of shed) {
-      t.meta.dropped += c.events.length;
+      t.meta.dropped += c.count;
       t.meta.bytes -= c.bytes;
     }
     t.meta.first = t.chunks.length ? t.chunks[0]!.start : t.meta.next;
@@ -113,8 +110,8 @@ async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<voi
   }
 }
 
-function eventsMsg(tabId: number, seg: { start: number; events: CaptureEvent[]; json?: string; frameId: number; frameUrl?: string }, dropped: number): EventsMsg {
-  const msg: EventsMsg = { kind: "events", tabId, start: seg.start, count: seg.events.length, json: seg.json ?? JSON.stringify(seg.events), frameId: seg.frameId, dropped };
+function eventsMsg(tabId: number, seg: Segment, dropped: number): EventsMsg {
+  const msg: EventsMsg = { kind: "events", tabId, start: seg.start, count: seg.count, json: seg.json, frameId: seg.frameId, dropped };
   if (seg.frameUrl !== undefined) msg.frameUrl = seg.frameUrl;
   return msg;
 }
@@ -140,7 +137,7 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
     const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, events, Number(m.dropped) || 0, { frameUrl, json });
     if (r.kind === "appended") {
       await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
-      broadcast(tabId, eventsMsg(tabId, { ...r.chunk, json }, t.meta.dropped));
+      broadcast(tabId, eventsMsg(tabId, r.chunk, t.meta.dropped));
     }
     try {
       port.postMessage({ kind: "ack", seq: m.seq });
@@ -160,7 +157,7 @@ function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
       set.add(port);
       const t = tab(m.tabId);
       const { segments, missed } = eventsSince(t, typeof m.since === "number" ? m.since : 0);
-      if (!segments.length) segments.push({ start: t.meta.next, events: [], frameId: 0 });
+      if (!segments.length) segments.push({ start: t.meta.next, count: 0, json: "[]", frameId: 0 });
       segments.forEach((seg, i) => {
         const msg = eventsMsg(m.tabId, seg, t.meta.dropped);
         if (i === 0) msg.missed = missed;
@@ -168,7 +165,7 @@ function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
         port.postMessage(msg);
       });
     } else if (m.kind === "list-tabs") {
-      const list: TabsMsg["tabs"] = [...tabs.values()].map((t) => ({ tabId: t.meta.tabId, url: t.meta.url, events: t.chunks.reduce((n, c) => n + c.events.length, 0) }));
+      const list: TabsMsg["tabs"] = [...tabs.values()].map((t) => ({ tabId: t.meta.tabId, url: t.meta.url, events: t.chunks.reduce((n, c) => n + c.count, 0) }));
       port.postMessage({ kind: "tabs", tabs: list } satisfies TabsMsg);
     } else if (m.kind === "clear" && typeof m.tabId === "number") {
       const t = tabs.get(m.tabId);

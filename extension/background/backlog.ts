@@ -3,6 +3,12 @@
 // one frame: the frame's id and URL are kept once per chunk, not copied onto every event),
 // evicted oldest-first (after the page's pinned first chunks) when the tab exceeds its cap, and
 // reset by a top-frame navigation.
+//
+// A chunk holds its events as the JSON text they arrived in, not as objects: that text is what
+// storage and the panel take anyway, and a busy tab's 20,000 events as objects lived long
+// enough in the worker to be promoted and then collected by its major GC, the worker's largest
+// cost after storage on a flood. Only the rare paths (a chunk cut at the pinned head, a replay
+// starting inside a chunk) parse a chunk again.
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { expandEvent } from "../shared/wire.ts";
 
@@ -18,21 +24,21 @@ export const PINNED_EVENTS = 500;
 const MAX_DOCS = 64;
 
 export interface Chunk {
-  /** Index of events[0] within the tab. */
+  /** Index of the chunk's first event within the tab. */
   start: number;
-  /** As the hook sent them: the frame fields below apply to all of them. */
-  events: CaptureEvent[];
+  /** How many events `json` holds. */
+  count: number;
+  /**
+   * The events as one JSON array, items as the hook sent them (compact forms included:
+   * ../shared/wire.ts; the frame fields below apply to all of them).
+   */
+  json: string;
   /** The sending frame (0 = top), from the port's sender: the page cannot forge it. */
   frameId: number;
   /** That frame's document URL, if the browser told us. */
   frameUrl?: string;
+  /** `json.length`, what the byte cap counts. */
   bytes: number;
-  /**
-   * JSON of `events`, set when the chunk is created or cut down: the byte count needs it anyway,
-   * and the background stores this string (one cheap value) rather than the event objects, then
-   * drops it.
-   */
-  json?: string;
 }
 
 /** Everything about a tab except its chunks' events (what `tab:<id>` holds in storage). */
@@ -64,10 +70,6 @@ export function newTab(tabId: number, next = 0): TabLog {
   return { meta: { tabId, first: next, next, pageStart: next, dropped: 0, bytes: 0, url: "", docs: {}, chunks: [] }, chunks: [] };
 }
 
-export function eventBytes(e: CaptureEvent): number {
-  return JSON.stringify(e).length;
-}
-
 export type AppendResult =
   | { kind: "duplicate" }
   | { kind: "stale" }
@@ -84,7 +86,8 @@ export type AppendResult =
 
 /**
  * Appends one relayed batch of one document. `frameId` is the sender's frame (0 = top);
- * `extra.json`, when given, must be the JSON of `events` (saves serialising them again).
+ * `events` are the batch's items (only read here: how many, and whether one is the page event),
+ * `extra.json`, when given, must be their JSON (saves serialising them again).
  * Returns what changed so the caller can mirror it into storage and to panels.
  */
 export function appendBatch(
@@ -92,7 +95,7 @@ export function appendBatch(
   doc: string,
   seq: number,
   frameId: number,
-  events: CaptureEvent[],
+  events: readonly unknown[],
   relayDropped = 0,
   extra: { frameUrl?: string; json?: string } = {},
 ): AppendResult {
@@ -101,8 +104,8 @@ export function appendBatch(
   if (last === -1) return { kind: "stale" };
   if (last !== undefined && seq <= last) return { kind: "duplicate" };
   let reset: Chunk[] | null = null;
-  const nav = frameId === 0 && last === undefined ? events.find((e) => e.type === "page") : undefined;
-  if (nav && nav.type === "page") {
+  const nav = frameId === 0 && last === undefined ? pageEvent(events) : undefined;
+  if (nav) {
     reset = tab.chunks;
     tab.chunks = [];
     for (const d of Object.keys(m.docs)) m.docs[d] = -1;
@@ -118,7 +121,7 @@ export function appendBatch(
   m.dropped += relayDropped;
   const json = extra.json ?? JSON.stringify(events);
   const bytes = json.length;
-  const chunk: Chunk = { start: m.next, events, bytes, json, frameId };
+  const chunk: Chunk = { start: m.next, count: events.length, json, bytes, frameId };
   if (extra.frameUrl !== undefined) chunk.frameUrl = extra.frameUrl;
   m.next += events.length;
   tab.chunks.push(chunk);
@@ -126,7 +129,7 @@ export function appendBatch(
   const evicted: Chunk[] = [];
   const rewritten: Chunk[] = [];
   let held = 0;
-  for (const c of tab.chunks) held += c.events.length;
+  for (const c of tab.chunks) held += c.count;
   // The head (the page's first PINNED_EVENTS events, within a byte budget) is never evicted; a
   // chunk straddling its end is cut down to its head part. The newest chunk always stays.
   const headEnd = m.pageStart + PINNED_EVENTS;
@@ -135,19 +138,18 @@ export function appendBatch(
   let i = 0;
   while (i < tab.chunks.length - 1 && (m.bytes > MAX_BYTES_PER_TAB || held > MAX_EVENTS_PER_TAB)) {
     const c = tab.chunks[i]!;
-    const inHead = Math.max(0, Math.min(c.events.length, headEnd - c.start));
-    if (inHead === c.events.length && pinnedBytes + c.bytes <= headBudget) {
+    const inHead = Math.max(0, Math.min(c.count, headEnd - c.start));
+    if (inHead === c.count && pinnedBytes + c.bytes <= headBudget) {
       pinnedBytes += c.bytes;
       i++;
       continue;
     }
     if (inHead > 0) {
-      const keep = c.events.slice(0, inHead);
-      const kj = JSON.stringify(keep);
+      const kj = sliceJson(c.json, 0, inHead);
       const kb = kj.length;
       if (pinnedBytes + kb <= headBudget) {
-        const gone = c.events.length - inHead;
-        c.events = keep;
+        const gone = c.count - inHead;
+        c.count = inHead;
         c.json = kj;
         m.bytes -= c.bytes - kb;
         c.bytes = kb;
@@ -162,18 +164,42 @@ export function appendBatch(
     tab.chunks.splice(i, 1);
     evicted.push(c);
     m.bytes -= c.bytes;
-    held -= c.events.length;
-    m.dropped += c.events.length;
+    held -= c.count;
+    m.dropped += c.count;
   }
   m.first = tab.chunks.length ? tab.chunks[0]!.start : m.next;
   m.chunks = tab.chunks.map((c) => c.start);
   return { kind: "appended", chunk, evicted, rewritten, reset };
 }
 
-/** A run of consecutive events of one frame: `events[i]` has index `start + i`. */
+/** The batch's page event (a document's first event, object form), if it has one. */
+function pageEvent(events: readonly unknown[]): { url: string } | undefined {
+  for (const e of events) {
+    if (typeof e !== "object" || e === null || Array.isArray(e)) continue;
+    const p = e as { type?: unknown; url?: unknown };
+    if (p.type === "page") return { url: typeof p.url === "string" ? p.url : "" };
+  }
+  return undefined;
+}
+
+/** Items [from, to) of a chunk's JSON array, as JSON (the rare paths that cut a chunk). */
+function sliceJson(json: string, from: number, to?: number): string {
+  return JSON.stringify((JSON.parse(json) as unknown[]).slice(from, to));
+}
+
+/** Two JSON arrays' texts as one array's (`[a…]` + `[b…]` → `[a…,b…]`), without parsing them. */
+function joinJson(a: string, b: string): string {
+  if (a === "[]") return b;
+  if (b === "[]") return a;
+  return a.slice(0, -1) + "," + b.slice(1);
+}
+
+/** A run of consecutive events of one frame: item `i` of `json` has index `start + i`. */
 export interface Segment {
   start: number;
-  events: CaptureEvent[];
+  count: number;
+  /** The events as one JSON array, items as the hook sent them. */
+  json: string;
   frameId: number;
   frameUrl?: string;
 }
@@ -188,19 +214,22 @@ export function eventsSince(tab: TabLog, since: number): { segments: Segment[]; 
   const segments: Segment[] = [];
   let count = 0;
   for (const c of tab.chunks) {
-    const end = c.start + c.events.length;
+    const end = c.start + c.count;
     if (end <= from) continue;
-    const part = from > c.start ? c.events.slice(from - c.start) : c.events;
-    const start = end - part.length;
+    const skip = from > c.start ? from - c.start : 0;
+    const n = c.count - skip;
+    const json = skip ? sliceJson(c.json, skip) : c.json;
+    const start = end - n;
     const last = segments[segments.length - 1];
-    if (last && last.start + last.events.length === start && last.frameId === c.frameId && last.frameUrl === c.frameUrl) {
-      last.events = last.events.concat(part);
+    if (last && last.start + last.count === start && last.frameId === c.frameId && last.frameUrl === c.frameUrl) {
+      last.json = joinJson(last.json, json);
+      last.count += n;
     } else {
-      const seg: Segment = { start, events: part.slice(), frameId: c.frameId };
+      const seg: Segment = { start, count: n, json, frameId: c.frameId };
       if (c.frameUrl !== undefined) seg.frameUrl = c.frameUrl;
       segments.push(seg);
     }
-    count += part.length;
+    count += n;
   }
   return { segments, missed: Math.max(0, tab.meta.next - from - count) };
 }

@@ -12,8 +12,12 @@ function held(t: TabLog, since = 0): { idx: number[]; events: CaptureEvent[]; mi
   const r = eventsSince(t, since);
   const idx: number[] = [];
   const events: CaptureEvent[] = [];
-  // stamped with their segment's frame, as the panel does
-  for (const s of r.segments) s.events.forEach((e, i) => { idx.push(s.start + i); events.push({ ...e, frameId: s.frameId, ...(s.frameUrl === undefined ? {} : { frameUrl: s.frameUrl }) }); });
+  // read back and stamped with their segment's frame, as the panel does
+  for (const s of r.segments) {
+    const list = (JSON.parse(s.json) as unknown[]).map(expandEvent) as CaptureEvent[];
+    assert.equal(list.length, s.count, "a segment's count is its JSON's length");
+    list.forEach((e, i) => { idx.push(s.start + i); events.push({ ...e, frameId: s.frameId, ...(s.frameUrl === undefined ? {} : { frameUrl: s.frameUrl }) }); });
+  }
   return { idx, events, missed: r.missed, segments: r.segments.length };
 }
 
@@ -100,11 +104,28 @@ describe("tab backlog", () => {
     appendBatch(t, "sub", 1, 3, [page("http://b/"), frame(3)], 0, { frameUrl: "http://b/" });
     appendBatch(t, "top", 3, 0, [frame(4)], 0, { frameUrl: "http://a/" });
     const r = eventsSince(t, 0);
-    assert.deepEqual(r.segments.map((s) => [s.start, s.events.length, s.frameId, s.frameUrl]), [[0, 3, 0, "http://a/"], [3, 2, 3, "http://b/"], [5, 1, 0, "http://a/"]]);
-    assert.ok(t.chunks.every((c) => c.events.every((e) => e.frameId === undefined)), "events are stored as the hook sent them");
+    assert.deepEqual(r.segments.map((s) => [s.start, s.count, s.frameId, s.frameUrl]), [[0, 3, 0, "http://a/"], [3, 2, 3, "http://b/"], [5, 1, 0, "http://a/"]]);
+    assert.ok(t.chunks.every((c) => (JSON.parse(c.json) as CaptureEvent[]).every((e) => e.frameId === undefined)), "events are stored as the hook sent them");
     // a page's own claim to be another frame does not survive the stamp (the sender's frame wins)
     appendBatch(t, "top", 4, 0, [{ ...frame(5), frameId: 9 } as CaptureEvent]);
     assert.equal(held(t, 6).events[0]!.frameId, 0);
+  });
+
+  test("chunks keep the text they arrived in: a replay joins their texts, and cuts one only where it starts inside it", () => {
+    const t = newTab(6);
+    // hand-written compact frames (../shared/wire.ts), as the hook sends them
+    const a = `[${JSON.stringify(page("http://a/"))},["k.1",1,5,"x"]]`;
+    const b = '["k.1",0,6,"y"],["k.1",1,7.5,null,"AQID"]';
+    appendBatch(t, "d", 1, 0, JSON.parse(a), 0, { json: a });
+    appendBatch(t, "d", 2, 0, [], 0, { json: "[]" });
+    appendBatch(t, "d", 3, 0, JSON.parse(`[${b}]`), 0, { json: `[${b}]` });
+    const all = eventsSince(t, 0);
+    assert.equal(all.segments.length, 1);
+    assert.equal(all.segments[0]!.json, `[${a.slice(1, -1)},${b}]`, "joined as sent, not serialised again");
+    assert.equal(all.segments[0]!.count, 4);
+    const tail = eventsSince(t, 3);
+    assert.deepEqual([tail.segments[0]!.start, tail.segments[0]!.count, tail.segments[0]!.json], [3, 1, '[["k.1",1,7.5,null,"AQID"]]']);
+    assert.deepEqual(held(t).events.map((e) => (e.type === "ws-frame" ? ("text" in e.data ? e.data.text : e.data.base64) : e.type)), ["page", "x", "y", "AQID"]);
   });
 
   test("parseChunks keeps the hook's own JSON when every event is well-formed, re-serialises otherwise", () => {

@@ -6,7 +6,7 @@
 // and resends it after a reconnect; duplicates are dropped by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
-import { expandEvent } from "../shared/wire.ts";
+import { asDocBase, expandEvent } from "../shared/wire.ts";
 import { appendBatch, clearTab, eventsSince, newTab, parseChunks, type Chunk, type Segment, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 
@@ -44,6 +44,7 @@ interface StoredChunk {
   json: string;
   frameId: number;
   frameUrl?: string;
+  base?: { prefix: string; originUs: number };
 }
 
 function restoreChunk(v: unknown): Chunk | undefined {
@@ -65,12 +66,15 @@ function restoreChunk(v: unknown): Chunk | undefined {
   const json = typeof c.json === "string" ? c.json : JSON.stringify(events);
   const chunk: Chunk = { start: c.start, count: events.length, json, bytes: typeof c.bytes === "number" ? c.bytes : json.length, frameId };
   if (typeof c.frameUrl === "string") chunk.frameUrl = c.frameUrl;
+  const base = asDocBase(c.base);
+  if (base) chunk.base = base;
   return chunk;
 }
 
 function storedChunk(c: Chunk): StoredChunk {
   const stored: StoredChunk = { start: c.start, bytes: c.bytes, json: c.json, frameId: c.frameId };
   if (c.frameUrl !== undefined) stored.frameUrl = c.frameUrl;
+  if (c.base !== undefined) stored.base = c.base;
   return stored;
 }
 
@@ -113,6 +117,7 @@ async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<voi
 function eventsMsg(tabId: number, seg: Segment, dropped: number): EventsMsg {
   const msg: EventsMsg = { kind: "events", tabId, start: seg.start, count: seg.count, json: seg.json, frameId: seg.frameId, dropped };
   if (seg.frameUrl !== undefined) msg.frameUrl = seg.frameUrl;
+  if (seg.base !== undefined) msg.base = seg.base;
   return msg;
 }
 
@@ -133,8 +138,8 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
   const frameUrl = port.sender?.url;
   void serial(async () => {
     const t = tab(tabId);
-    const { events, json } = parseChunks(m.chunks);
-    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, events, Number(m.dropped) || 0, { frameUrl, json });
+    const { events, json, base } = parseChunks(m.chunks);
+    const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, events, Number(m.dropped) || 0, { frameUrl, json, base });
     if (r.kind === "appended") {
       await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
       broadcast(tabId, eventsMsg(tabId, r.chunk, t.meta.dropped));

@@ -10,7 +10,7 @@
 // cost after storage on a flood. Only the rare paths (a chunk cut at the pinned head, a replay
 // starting inside a chunk) parse a chunk again.
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { expandEvent } from "../shared/wire.ts";
+import { expandEvent, sameBase, splitHookBatch, type DocBase } from "../shared/wire.ts";
 
 export const MAX_EVENTS_PER_TAB = 20_000;
 export const MAX_BYTES_PER_TAB = 3 * 1024 * 1024;
@@ -37,6 +37,8 @@ export interface Chunk {
   frameId: number;
   /** That frame's document URL, if the browser told us. */
   frameUrl?: string;
+  /** What the relative compact items of `json` are relative to (../shared/wire.ts), if it has any. */
+  base?: DocBase;
   /** `json.length`, what the byte cap counts. */
   bytes: number;
 }
@@ -97,7 +99,7 @@ export function appendBatch(
   frameId: number,
   events: readonly unknown[],
   relayDropped = 0,
-  extra: { frameUrl?: string; json?: string } = {},
+  extra: { frameUrl?: string; json?: string; base?: DocBase } = {},
 ): AppendResult {
   const m = tab.meta;
   const last = m.docs[doc];
@@ -123,6 +125,7 @@ export function appendBatch(
   const bytes = json.length;
   const chunk: Chunk = { start: m.next, count: events.length, json, bytes, frameId };
   if (extra.frameUrl !== undefined) chunk.frameUrl = extra.frameUrl;
+  if (extra.base !== undefined) chunk.base = extra.base;
   m.next += events.length;
   tab.chunks.push(chunk);
   m.bytes += bytes;
@@ -202,6 +205,7 @@ export interface Segment {
   json: string;
   frameId: number;
   frameUrl?: string;
+  base?: DocBase;
 }
 
 /**
@@ -215,18 +219,19 @@ export function eventsSince(tab: TabLog, since: number): { segments: Segment[]; 
   let count = 0;
   for (const c of tab.chunks) {
     const end = c.start + c.count;
-    if (end <= from) continue;
+    if (end <= from || c.count === 0) continue;
     const skip = from > c.start ? from - c.start : 0;
     const n = c.count - skip;
     const json = skip ? sliceJson(c.json, skip) : c.json;
     const start = end - n;
     const last = segments[segments.length - 1];
-    if (last && last.start + last.count === start && last.frameId === c.frameId && last.frameUrl === c.frameUrl) {
+    if (last && last.start + last.count === start && last.frameId === c.frameId && last.frameUrl === c.frameUrl && sameBase(last.base, c.base)) {
       last.json = joinJson(last.json, json);
       last.count += n;
     } else {
       const seg: Segment = { start, count: n, json, frameId: c.frameId };
       if (c.frameUrl !== undefined) seg.frameUrl = c.frameUrl;
+      if (c.base !== undefined) seg.base = c.base;
       segments.push(seg);
     }
     count += n;
@@ -252,20 +257,27 @@ function isCaptureEvent(x: unknown): x is CaptureEvent {
 }
 
 /**
- * The hook's JSON chunks → capture events, and their JSON. Anything malformed is skipped; when
- * nothing was, the JSON is the chunks' own text spliced into one array instead of a second
- * serialisation (the frame fields travel per chunk, so the events are stored as sent, compact
- * forms included: ../shared/wire.ts).
+ * The hook's batches (its texts: ../shared/wire.ts splitHookBatch) → capture events, and their
+ * JSON. Anything malformed is skipped; when nothing was and every batch is relative to the same
+ * document base, the JSON is the batches' own text spliced into one array, relative items and
+ * all, with that base, instead of a second serialisation (the frame fields travel per chunk, so
+ * the events are stored as sent). Otherwise the events are serialised again as objects.
  */
-export function parseChunks(chunks: unknown[]): { events: CaptureEvent[]; json: string } {
+export function parseChunks(chunks: unknown[]): { events: CaptureEvent[]; json: string; base?: DocBase } {
   const events: CaptureEvent[] = [];
   const parts: string[] = [];
   let clean = true;
+  let base: DocBase | undefined;
+  let first = true;
   for (const c of chunks) {
     if (typeof c !== "string") continue;
+    const batch = splitHookBatch(c);
+    if (first) base = batch.base;
+    else if (!sameBase(base, batch.base)) clean = false;
+    first = false;
     let list: unknown;
     try {
-      list = JSON.parse(c);
+      list = JSON.parse(batch.json);
     } catch {
       clean = false;
       continue;
@@ -275,12 +287,15 @@ export function parseChunks(chunks: unknown[]): { events: CaptureEvent[]; json: 
       continue;
     }
     for (const x of list) {
-      const e = expandEvent(x);
+      const e = expandEvent(x, batch.base);
       if (isCaptureEvent(e)) events.push(e);
       else clean = false;
     }
     // valid JSON text of an array: `[` … `]` once surrounding whitespace is gone
-    if (clean && list.length) parts.push(c.trim().slice(1, -1));
+    if (clean && list.length) parts.push(batch.json.trim().slice(1, -1));
   }
-  return { events, json: clean ? `[${parts.join(",")}]` : JSON.stringify(events) };
+  if (!clean) return { events, json: JSON.stringify(events) };
+  const out: { events: CaptureEvent[]; json: string; base?: DocBase } = { events, json: `[${parts.join(",")}]` };
+  if (base) out.base = base;
+  return out;
 }

@@ -70,6 +70,8 @@ export interface EventsMsg {
    */
   frameId: number;
   frameUrl?: string;
+  /** What the relative compact items in `json` are relative to (../shared/wire.ts DocBase). */
+  base?: { prefix: string; originUs: number };
   /** Events lost to the backlog cap (oldest first) since the tab's current page began. */
   dropped: number;
   /** Set on the first message after subscribe: events before `start` that this panel asked for but no longer exist. */

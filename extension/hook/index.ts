@@ -2,8 +2,9 @@
 // content script), before any page script. It records WebSocket, Engine.IO/0.9 long-polling
 // (XHR and fetch) and WebTransport traffic as capture events (protocol/capture.ts) and hands
 // them in batches to the content script as a CustomEvent named HOOK_EVENT whose `detail` is
-// the JSON of an array of capture events, WebSocket frames and HTTP exchanges in the compact
-// forms of extension/shared/wire.ts (extension/shared/bridge.ts). It parses no protocol.
+// the document's base (`<prefix>|<origin µs>|`) and the JSON of an array of capture events,
+// WebSocket frames and HTTP exchanges in the compact forms of extension/shared/wire.ts
+// (extension/shared/bridge.ts). It parses no protocol.
 //
 // It must be invisible to the page: wrapped functions are Proxies of the originals (same
 // name, length, source text, prototype, constants), nothing enumerable is added to window,

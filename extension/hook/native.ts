@@ -47,6 +47,12 @@ const clockOffset = Date.now() - perfNow(perf);
 export function now(): number {
   return Math.round((clockOffset + perfNow(perf)) * 1000) / 1000;
 }
+/** The document's clock origin in whole epoch µs: `(originUs + relNow()) / 1000` is `now()`, give or take 1 µs. */
+export const originUs = Math.round(clockOffset * 1000);
+/** Whole µs since the document's clock origin (a relative compact item's time: ../shared/wire.ts). */
+export function relNow(): number {
+  return Math.round(perfNow(perf) * 1000);
+}
 
 /** Reads an accessor of a prototype through its original getter (null if there is none). */
 export function getter<T>(proto: object, name: string): (self: unknown) => T {

@@ -11,10 +11,10 @@
 // app's own GC time is ours.
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
 import { BUSY_BATCH_MS, BUSY_WINDOW_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../shared/bridge.ts";
-import { compactEvent, type Compact, type CompactFrame } from "../shared/wire.ts";
+import { compactEvent, hookBatchText, type Compact, type CompactFrame, type DocBase } from "../shared/wire.ts";
 import {
   NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch, isArray,
-  mathRandom, now, promiseThen, setTimer, stringify,
+  mathRandom, now, originUs, promiseThen, relNow, setTimer, stringify,
 } from "./native.ts";
 
 /** How raw bytes become CaptureData: always text, always base64, or text when valid UTF-8. */
@@ -22,8 +22,11 @@ export type Encoding = "binary" | "auto" | "octet";
 export type Raw = string | Uint8Array | Blob | Promise<string | Uint8Array>;
 
 type Draft = { type: CaptureEvent["type"]; conn: string; [k: string]: unknown };
-/** A WebSocket frame as queued: its compact form, with bytes still to be encoded in the flush. */
-type QueuedFrame = [conn: string, dir: 0 | 1, ts: number, data: string | Uint8Array];
+/**
+ * A WebSocket frame as queued: its relative compact form (../shared/wire.ts: the number of its
+ * connection, and µs since the document's clock origin), bytes still to be encoded in the flush.
+ */
+type QueuedFrame = [conn: number, dir: 0 | 1, ts: number, data: string | Uint8Array];
 interface Entry {
   ev: Draft;
   /** Property of `ev` that receives the encoded data ("data" or "body"). */
@@ -56,10 +59,19 @@ let lastSize = 0;
 let flushing = false;
 
 const prefix = Math.floor(mathRandom() * 2 ** 32).toString(36);
+/** What this document's relative compact items are read against; written before every batch. */
+const base: DocBase = { prefix, originUs };
 let counter = 0;
-/** A connection id unique within this document (and, with high probability, across documents). */
+/** A new connection's number: its id is `connId(n)`, and relative compact items carry `n`. */
+export function newConnNumber(): number {
+  return ++counter;
+}
+/** The id of connection `n`: unique within this document (and, with high probability, across documents). */
+export function connId(n: number): string {
+  return prefix + "." + n.toString(36);
+}
 export function newConn(): string {
-  return prefix + "." + (++counter).toString(36);
+  return connId(newConnNumber());
 }
 
 function schedule(ts: number): void {
@@ -80,14 +92,14 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
 }
 
 /**
- * Queues a WebSocket frame stamped now (the "ws-frame" event, sent in its compact form), with
- * no object per frame. `raw` must be final: a string, or bytes the app can no longer change
- * (a Blob, which is read later, goes through `emit`).
+ * Queues a WebSocket frame of connection number `conn` (newConnNumber) stamped now (the
+ * "ws-frame" event, sent in its relative compact form), with no object per frame. `raw` must be
+ * final: a string, or bytes the app can no longer change (a Blob, read later, goes through `emit`).
  */
-export function emitFrame(conn: string, dir: 0 | 1, raw: string | Uint8Array): void {
-  const ts = now();
-  queue[queue.length] = [conn, dir, ts, raw];
-  schedule(ts);
+export function emitFrame(conn: number, dir: 0 | 1, raw: string | Uint8Array): void {
+  const t = relNow();
+  queue[queue.length] = [conn, dir, t, raw];
+  schedule((originUs + t) / 1000);
 }
 
 /** Takes back an entry queued by mistake (a send that threw after we recorded it). */
@@ -174,7 +186,7 @@ function send(batch: Array<Entry | QueuedFrame>): void {
       out[out.length] = ev;
     }
     try {
-      dispatch(target, new CE(HOOK_EVENT, { detail: stringify(out) }));
+      dispatch(target, new CE(HOOK_EVENT, { detail: hookBatchText(base, stringify(out)) }));
     } catch {
       // a listener's failure is not the page's problem
     }

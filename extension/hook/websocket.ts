@@ -2,7 +2,7 @@
 // prototype chain and constants unchanged) after adding our own capture-phase listeners —
 // added first, so they run before any app listener and never change what the app sees.
 // `send` and `close` are patched on the prototype.
-import { emit, emitFrame, newConn, type Raw } from "./queue.ts";
+import { connId, emit, emitFrame, newConnNumber, type Raw } from "./queue.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, wmGet, wmSet,
   wrapConstructor, wrapMethod,
@@ -10,6 +10,8 @@ import {
 
 interface WsState {
   conn: string;
+  /** The connection's number (its frames' relative compact items carry it). */
+  n: number;
   closedByPage: boolean;
 }
 
@@ -47,8 +49,8 @@ export function installWebSocket(win: typeof globalThis): void {
     if (!st || !ev.isTrusted) return;
     try {
       const d = msgData(ev);
-      if (typeof d === "string") emitFrame(st.conn, 1, d);
-      else if (d instanceof NativeArrayBuffer) emitFrame(st.conn, 1, new NativeUint8Array(abSlice(d, 0) as ArrayBuffer));
+      if (typeof d === "string") emitFrame(st.n, 1, d);
+      else if (d instanceof NativeArrayBuffer) emitFrame(st.n, 1, new NativeUint8Array(abSlice(d, 0) as ArrayBuffer));
       else if (d instanceof NativeBlob) emit({ type: "ws-frame", conn: st.conn, dir: "in" }, "data", d, "binary");
     } catch {
       // never disturb the page
@@ -71,7 +73,8 @@ export function installWebSocket(win: typeof globalThis): void {
   }
 
   function track(ws: WebSocket, args: unknown[]): WsState {
-    const st: WsState = { conn: newConn(), closedByPage: false };
+    const n = newConnNumber();
+    const st: WsState = { conn: connId(n), n, closedByPage: false };
     wmSet(states, ws, st);
     const p = args[1];
     const protocols = p === undefined ? undefined : typeof p === "string" ? [p] : Array.from(p as Iterable<string>, String);
@@ -94,7 +97,7 @@ export function installWebSocket(win: typeof globalThis): void {
     if (wasOpen) {
       try {
         const raw = snapshot(args[0]);
-        if (typeof raw === "string" || raw instanceof NativeUint8Array) emitFrame(st.conn, 0, raw);
+        if (typeof raw === "string" || raw instanceof NativeUint8Array) emitFrame(st.n, 0, raw);
         else emit({ type: "ws-frame", conn: st.conn, dir: "out" }, "data", raw, "binary");
       } catch {
         // ignore

@@ -2,7 +2,7 @@
 // isolated-world content script talk through a CustomEvent on `window` (never
 // window.postMessage, which the page's own `message` listeners would receive).
 
-/** CustomEvent type the hook dispatches on `window`; `detail` is a JSON array of capture events (WebSocket frames and HTTP exchanges compact: ./wire.ts). */
+/** CustomEvent type the hook dispatches on `window`; `detail` is `<prefix>|<origin µs>|` and a JSON array of capture events (WebSocket frames and HTTP exchanges compact: ./wire.ts). */
 export const HOOK_EVENT = "__socket_scope_capture__";
 
 /** Name of the runtime port between a content script and the background. */

@@ -4,7 +4,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { compactEvent, compactFrame, expandEvent, hasTraffic } from "../../extension/shared/wire.ts";
+import { compactEvent, compactFrame, expandEvent, hasTraffic, readHookBatch, splitHookBatch } from "../../extension/shared/wire.ts";
 import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, parseChunks, type TabLog } from "../../extension/background/backlog.ts";
 
 /** All held events with their indexes, checking that each segment is consecutive. */
@@ -14,7 +14,7 @@ function held(t: TabLog, since = 0): { idx: number[]; events: CaptureEvent[]; mi
   const events: CaptureEvent[] = [];
   // read back and stamped with their segment's frame, as the panel does
   for (const s of r.segments) {
-    const list = (JSON.parse(s.json) as unknown[]).map(expandEvent) as CaptureEvent[];
+    const list = (JSON.parse(s.json) as unknown[]).map((x) => expandEvent(x, s.base)) as CaptureEvent[];
     assert.equal(list.length, s.count, "a segment's count is its JSON's length");
     list.forEach((e, i) => { idx.push(s.start + i); events.push({ ...e, frameId: s.frameId, ...(s.frameUrl === undefined ? {} : { frameUrl: s.frameUrl }) }); });
   }
@@ -154,6 +154,40 @@ describe("tab backlog", () => {
     assert.equal(ok.json, `[${JSON.stringify(page("http://a/"))},${text},${bin}]`, "the compact text is stored and forwarded as sent");
   });
 
+  test("relative compact frames: read against their document's base, which travels once per batch and per chunk", () => {
+    // written by hand from the format in extension/shared/wire.ts: prefix "k9", clock origin
+    // 1700000000000000 µs; connection 11 is "k9.b", 2.5 ms after the origin is epoch 1700000000002.5
+    const hook = 'k9|1700000000000000|[["k9.a",1,3,"x"],[11,1,2500,"42[\\"a\\"]"],[11,0,2600,null,"AQID"]]';
+    const { base, json } = splitHookBatch(hook);
+    assert.deepEqual(base, { prefix: "k9", originUs: 1700000000000000 });
+    assert.deepEqual(readHookBatch(hook), [
+      { type: "ws-frame", conn: "k9.a", dir: "in", v: 1, ts: 3, data: { text: "x" } },
+      { type: "ws-frame", conn: "k9.b", dir: "in", v: 1, ts: 1700000000002.5, data: { text: '42["a"]' } },
+      { type: "ws-frame", conn: "k9.b", dir: "out", v: 1, ts: 1700000000002.6, data: { base64: "AQID" } },
+    ]);
+    assert.equal(expandEvent([11, 1, 2500, "x"]), null, "a relative item without its base is malformed");
+    for (const bad of [[-1, 1, 1, "x"], [1.5, 1, 1, "x"], [1, 1, "1", "x"]]) assert.equal(expandEvent(bad, base), null, JSON.stringify(bad));
+    for (const text of ["K9|1|[]", "k9|1.5|[]", "k9|-1|[]", "k9|[]", "|1|[]"]) assert.equal(splitHookBatch(text).base, undefined, text);
+    // two batches of one document: spliced as sent, the base kept with the chunk and the replay
+    const two = parseChunks([hook, 'k9|1700000000000000|[[11,1,2700,"y"]]']);
+    assert.equal(two.json, `${json.slice(0, -1)},[11,1,2700,"y"]]`);
+    assert.deepEqual(two.base, base);
+    const t = newTab(8);
+    appendBatch(t, "d", 1, 0, two.events, 0, { json: two.json, base: two.base });
+    const h = held(t);
+    assert.deepEqual(h.events.map((e) => [e.conn, e.ts]), [["k9.a", 3], ["k9.b", 1700000000002.5], ["k9.b", 1700000000002.6], ["k9.b", 1700000000002.7]]);
+    assert.equal(eventsSince(t, 2).segments[0]!.json, '[[11,0,2600,null,"AQID"],[11,1,2700,"y"]]', "a cut chunk stays relative, with its base");
+    // batches of two documents in one message (a page dispatching its own): stored as objects
+    const mixed = parseChunks([hook, 'zz|5|[[1,1,1000,"z"]]']);
+    assert.equal(mixed.base, undefined);
+    assert.deepEqual((JSON.parse(mixed.json) as CaptureEvent[]).map((e) => [e.conn, e.ts]), [["k9.a", 3], ["k9.b", 1700000000002.5], ["k9.b", 1700000000002.6], ["zz.1", 1.005]]);
+    // a replay never joins chunks of different bases into one segment
+    appendBatch(t, "d2", 1, 0, [], 0, {});
+    appendBatch(t, "d3", 1, 0, readHookBatch('q|7|[[2,0,0,"w"]]') as CaptureEvent[], 0, { json: '[[2,0,0,"w"]]', base: { prefix: "q", originUs: 7 } });
+    assert.deepEqual(eventsSince(t, 0).segments.map((s) => [s.start, s.count, s.base?.prefix]), [[0, 4, "k9"], [4, 1, "q"]]);
+    assert.deepEqual(held(t).events[4], { type: "ws-frame", conn: "q.2", dir: "out", v: 1, ts: 0.007, data: { text: "w" }, frameId: 0 });
+  });
+
   test("compact WebSocket frames: malformed ones are refused like any malformed event", () => {
     for (const bad of [[], ["c"], ["c", 2, 1, "x"], ["c", "in", 1, "x"], [1, 0, 1, "x"], ["c", 0, "1", "x"], ["c", 0, 1, 7], ["c", 0, 1, "x", "AQID"], ["c", 0, 1, null], ["c", 0, 1, null, 5], ["c", 0, 1, null, "AQID", 1]]) {
       assert.equal(expandEvent(bad), null, JSON.stringify(bad));
@@ -204,5 +238,10 @@ describe("tab backlog", () => {
     const traffic: unknown[][] = [[request], [response], [frame], [open], [page("http://h/"), request], [page("http://h/},[\"x"), response],
       [page("http://h/"), open], [request, response], [frame, frame], [open, frame]];
     for (const batch of traffic) assert.equal(hasTraffic(JSON.stringify(batch)), true, JSON.stringify(batch));
+    // as the hook sends them: its document's base first, relative frames
+    const base = "p|1700000000000000|";
+    for (const url of hostile.map((h) => "http://h/?q=" + h)) assert.equal(hasTraffic(base + JSON.stringify([page(url)])), false, url);
+    assert.equal(hasTraffic(base + JSON.stringify([page("http://h/"), [2, 1, 5, "x"]])), true);
+    assert.equal(hasTraffic(base + JSON.stringify([[2, 0, 5, null, "AQID"]])), true);
   });
 });

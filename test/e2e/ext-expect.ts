@@ -3,14 +3,14 @@
 // and Firefox tests so both browsers are held to the same facts.
 import assert from "node:assert/strict";
 import type { CaptureData, CaptureEvent } from "../../protocol/capture.ts";
-import { expandEvent } from "../../extension/shared/wire.ts";
+import { readHookBatch } from "../../extension/shared/wire.ts";
 
 export const RECORDER = `(() => {
   // Ground truth: every batch the hook hands to the content script, seen from the page.
   const rec = [];
   Object.defineProperty(window, "__rec", { value: rec, enumerable: false });
   window.addEventListener("__socket_scope_capture__", (e) => {
-    try { rec.push(...JSON.parse(e.detail)); } catch {}
+    if (typeof e.detail === "string") rec.push(e.detail);
   });
 })();`;
 
@@ -19,8 +19,8 @@ export const RECORDER = `(() => {
  * events: the batches' compact items expanded (extension/shared/wire.ts).
  */
 export async function recordedIn(target: { evaluate<R>(f: () => R): Promise<R> }): Promise<CaptureEvent[]> {
-  const raw = await target.evaluate(() => (window as unknown as { __rec: unknown[] }).__rec.slice());
-  return raw.map(expandEvent) as CaptureEvent[];
+  const raw = await target.evaluate(() => (window as unknown as { __rec: string[] }).__rec.slice());
+  return raw.flatMap(readHookBatch) as CaptureEvent[];
 }
 
 /** An event minus what the relay and the router add (frame attribution). */

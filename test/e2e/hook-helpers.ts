@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright";
 import { BUSY_BATCH_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../../extension/shared/bridge.ts";
-import { expandEvent } from "../../extension/shared/wire.ts";
+import { readHookBatch } from "../../extension/shared/wire.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -195,7 +195,7 @@ export async function startTestServer(): Promise<TestServer> {
 
 /** One of the hook's batches as capture events: compact items expanded (extension/shared/wire.ts), as the background does. */
 export function parseBatch(b: string): CaptureEvent[] {
-  return (JSON.parse(b) as unknown[]).map(expandEvent) as CaptureEvent[];
+  return readHookBatch(b) as CaptureEvent[];
 }
 
 /**
@@ -208,7 +208,7 @@ export async function settledBatches(read: () => Promise<string[]>): Promise<str
   let all = await read();
   for (let seen = 0; ; ) {
     // the newest flush may have come as several batches (the hook splits big ones)
-    const fresh = all.slice(seen).reduce((n, b) => n + (JSON.parse(b) as unknown[]).length, 0);
+    const fresh = all.slice(seen).reduce((n, b) => n + readHookBatch(b).length, 0);
     seen = all.length;
     await new Promise((r) => setTimeout(r, (fresh >= FLOOD_EVENTS ? FLOOD_BATCH_MS : BUSY_BATCH_MS) + 150));
     all = await read();

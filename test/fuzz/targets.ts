@@ -316,13 +316,15 @@ export function internalErrors(result: unknown): string[] {
 TARGETS.push(
   { name: "har.importHar", accepts: "text", seeds: [HAR_SEED], run: (x) => importHar(asText(x)) },
   {
-    // the background's reading of the hook's batches: JSON arrays of events and compact items
-    // (extension/shared/wire.ts); the page controls every byte of them
+    // the background's reading of the hook's batches: a document base and JSON arrays of events
+    // and compact items (extension/shared/wire.ts); the page controls every byte of them
     name: "extension.parseChunks",
     accepts: "text",
     seeds: [
       '[{"v":1,"type":"page","ts":1,"conn":"p","url":"http://a/"},["c.1",1,2.5,"42[\\"a\\"]"],["c.1",0,3,null,"AQID"]]',
       '[["c.2",2,1,"POST","http://h/socket.io/?EIO=4&transport=polling&sid=S","text/plain;charset=UTF-8","40"],["c.2",3,2,200,null,"ok"],["c.3",2,3,"GET","http://h/x",null]]',
+      // as the hook sends them: the document's base, then relative frames
+      'k9|1700000000000000|[{"v":1,"type":"page","ts":1,"conn":"k9.1","url":"http://a/"},[2,1,2500,"42[\\"a\\"]"],[2,0,2600,null,"AQID"]]',
     ],
     run: (x, v) => {
       const t = asText(x);

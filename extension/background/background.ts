@@ -6,7 +6,7 @@
 // and resends it after a reconnect; duplicates are dropped by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
-import { asDocBase, expandEvent } from "../shared/wire.ts";
+import { asDocBase, expandEvent, type DocBase } from "../shared/wire.ts";
 import { appendBatch, clearTab, eventsSince, newTab, parseChunks, type Chunk, type Segment, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 
@@ -44,7 +44,7 @@ interface StoredChunk {
   json: string;
   frameId: number;
   frameUrl?: string;
-  base?: { prefix: string; originUs: number };
+  base?: DocBase;
 }
 
 function restoreChunk(v: unknown): Chunk | undefined {

@@ -1,6 +1,7 @@
 // Messages on the two runtime ports (CONTENT_PORT, PANEL_PORT in ../shared/bridge.ts).
 // Every message is plain JSON; capture events travel unchanged except for the frame fields.
 import type { CaptureEvent } from "../../protocol/capture.ts";
+import type { DocBase } from "../shared/wire.ts";
 
 // ---- content script ⇄ background ----
 
@@ -70,8 +71,8 @@ export interface EventsMsg {
    */
   frameId: number;
   frameUrl?: string;
-  /** What the relative compact items in `json` are relative to (../shared/wire.ts DocBase). */
-  base?: { prefix: string; originUs: number };
+  /** What the relative compact items in `json` are relative to (../shared/wire.ts). */
+  base?: DocBase;
   /** Events lost to the backlog cap (oldest first) since the tab's current page began. */
   dropped: number;
   /** Set on the first message after subscribe: events before `start` that this panel asked for but no longer exist. */

@@ -42,16 +42,15 @@ export const strUpper = uncurry(String.prototype.toUpperCase);
 
 const perf = performance;
 const perfNow = uncurry(Performance.prototype.now);
-const clockOffset = Date.now() - perfNow(perf);
-/** Epoch milliseconds with performance.now() precision (rounded to µs). */
-export function now(): number {
-  return Math.round((clockOffset + perfNow(perf)) * 1000) / 1000;
-}
-/** The document's clock origin in whole epoch µs: `(originUs + relNow()) / 1000` is `now()`, give or take 1 µs. */
-export const originUs = Math.round(clockOffset * 1000);
+/** The document's clock origin (performance.now() 0) in whole epoch µs. */
+export const originUs = Math.round((Date.now() - perfNow(perf)) * 1000);
 /** Whole µs since the document's clock origin (a relative compact item's time: ../shared/wire.ts). */
 export function relNow(): number {
   return Math.round(perfNow(perf) * 1000);
+}
+/** Epoch milliseconds with performance.now() precision (µs): the same clock as relNow(), absolute. */
+export function now(): number {
+  return (originUs + relNow()) / 1000;
 }
 
 /** Reads an accessor of a prototype through its original getter (null if there is none). */

@@ -6,9 +6,8 @@
 //
 // WebSocket frames, the bulk of a busy page's events, are queued as their compact form itself
 // (`emitFrame`: one small array), not as an Entry around an event object that the flush then
-// turns into that form. A frame waits up to a second for its batch, long enough for the page's
-// young generation to copy it, in the app's heap: the fewer objects per frame, the less of the
-// app's own GC time is ours.
+// turns into that form. A frame waits up to a second for its batch, in the app's heap: one
+// object per frame is all its young generation has to copy.
 import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } from "../../protocol/capture.ts";
 import { BUSY_BATCH_MS, BUSY_WINDOW_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../shared/bridge.ts";
 import { compactEvent, hookBatchText, type Compact, type CompactFrame, type DocBase } from "../shared/wire.ts";

@@ -85,6 +85,19 @@ const WARM_MS = Number(process.env.EXT_BENCH_WARM_MS ?? 4000);
  */
 const BLOCKS = 2 * Math.max(1, Math.round(Number(process.env.EXT_BENCH_BLOCKS ?? 12) / 2));
 const BARE_ROUNDS_PER_BLOCK = 2;
+/**
+ * EXT_BENCH_LEAD_MS: the unmeasured lead of each run of the headline pair (investigations; the
+ * default is hook-bench.ts LEAD_MS, 1.05 s). On the faster machine (2026-11-26) runs with a
+ * 3.05 s lead measured higher than with 1.05 s (ws 0.975, 0.969 and 0.957 against 0.930 and
+ * 0.909; polling 0.969, 0.952, 0.970 against 0.952, 0.946), which would fit a cost that follows
+ * each pause (the panel's render, the first batches) and fades. It does not: a throwaway timeline
+ * of 6 s runs after the same pauses (4 blocks of 6 rounds, counts per 500 ms) measured the ratio
+ * flat from the first second on (ws per second 0.940, 0.978, 0.953, 0.909, 0.950, 0.943; polling
+ * 0.937, 0.939, 0.925, 0.941, 0.969, 0.930). So the longer lead does not move the measured second
+ * from a transient into a steady state; with no mechanism, choosing it would be choosing a
+ * number, and the lead stays where the batching needs it. A 3.05 s lead also costs ~9 minutes.
+ */
+const LEAD = process.env.EXT_BENCH_LEAD_MS ? Number(process.env.EXT_BENCH_LEAD_MS) : undefined;
 /** EXT_BENCH_ONLY=ws|polling: one kind only (for investigations; the other ratio prints as NaN). */
 const ONLY = process.env.EXT_BENCH_ONLY === "ws" || process.env.EXT_BENCH_ONLY === "polling" ? process.env.EXT_BENCH_ONLY : undefined;
 
@@ -132,7 +145,7 @@ async function block(order: "ext-first" | "plain-first", chromeDir: string, serv
       };
     };
     const vsBare = await hookBench(sides(false), { rounds: bareRounds, server, only: ONLY });
-    const vsDevtools = await hookBench(sides(true), { rounds, server, only: ONLY, msPerRound: ROUND_MS, warmMs: WARM_MS });
+    const vsDevtools = await hookBench(sides(true), { rounds, server, only: ONLY, msPerRound: ROUND_MS, warmMs: WARM_MS, leadMs: LEAD });
     console.log(`  ${order}: ws ${vsDevtools.wsRatio.toFixed(3)}, polling ${vsDevtools.pollingRatio.toFixed(3)} (${rounds} rounds; the panel had recorded ${recorded} capture events)`);
     return { vsBare, vsDevtools };
   } finally {

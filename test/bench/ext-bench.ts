@@ -88,8 +88,8 @@ const BARE_ROUNDS_PER_BLOCK = 2;
 /**
  * EXT_BENCH_LEAD_MS: the unmeasured lead of each run of the headline pair (investigations; the
  * default is hook-bench.ts LEAD_MS, 1.05 s). On the faster machine (2026-11-26) runs with a
- * 3.05 s lead measured higher than with 1.05 s (ws 0.975, 0.969 and 0.957 against 0.930 and
- * 0.909; polling 0.969, 0.952, 0.970 against 0.952, 0.946), which would fit a cost that follows
+ * 3.05 s lead measured higher than with 1.05 s (ws 0.975, 0.969 and 0.957 against 0.930, 0.909
+ * and 0.953; polling 0.969, 0.952, 0.970 against 0.952, 0.946, 0.954), which would fit a cost that follows
  * each pause (the panel's render, the first batches) and fades. It does not: a throwaway timeline
  * of 6 s runs after the same pauses (4 blocks of 6 rounds, counts per 500 ms) measured the ratio
  * flat from the first second on (ws per second 0.940, 0.978, 0.953, 0.909, 0.950, 0.943; polling

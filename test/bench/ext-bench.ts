@@ -70,7 +70,7 @@ const ROUND_MS = Number(process.env.EXT_BENCH_MS ?? 1000);
  * and model), and DevTools' frontend does too. test/bench/ext-switch.ts (one browser, the
  * extension switched off and on between fresh sessions) measured ws 0.928 about 1 s after
  * DevTools opened and 1.021 some 7 s later in the same sessions (20 rounds), though a second run
- * on a noisier machine could not tell the two apart (see the README). With a 300 ms warm-up the
+ * on a noisier machine could not tell the two apart (see docs/performance.md). With a 300 ms warm-up the
  * first rounds of every block held that start-up; the target is about a panel that is open and
  * recording, so the rounds start after it, and ext-switch.ts reports the start-up on its own.
  * Four runs with the warm-up did not move the headline figures beyond the run-to-run spread.

@@ -6,7 +6,7 @@
 //
 // A diagnostic, not a benchmark: throughput ratios move ±4-5% from run to run on a shared 2-core
 // machine, too much to see a 2-3% change; CPU per round trip of one process kind is steadier,
-// and says where a cost is. It steered the work behind the ext-bench figures in the README.
+// and says where a cost is. It steered the work behind the ext-bench figures in docs/performance.md.
 //   node --import tsx test/bench/ext-cpu.ts [ws|polling] [rounds=8] [seconds per run=3]
 // Renderers are listed by pid: the page's starts before its DevTools window's.
 import { buildForTest, launchChrome, launchPlainChrome, openDevTools } from "../e2e/ext-harness.ts";

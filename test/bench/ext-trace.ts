@@ -9,7 +9,7 @@
 //
 // A diagnostic, not a benchmark: tracing adds its own cost to every traced call (a listener that
 // returns at once measured ~14 µs per call traced), so compare sides and builds with each other,
-// never with figures from elsewhere. What it showed (README, "Where the cost is now"): per
+// never with figures from elsewhere. What it showed (docs/performance.md, "Where the cost is now"): per
 // incoming WebSocket message the app's handler costs the same with and without the extension,
 // and our listener's call is the page's extra; per long-polling request, our readystatechange
 // listener runs 4 times (open() dispatches the first, before the app sets its handler).

@@ -5,6 +5,7 @@ import { signal, batch } from "@preact/signals";
 import browser from "webextension-polyfill";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { subscribe, listTabs, type Subscription } from "./connection.ts";
+import { PANEL_PROBE } from "../shared/bridge.ts";
 import { createModel, type PanelModel, type Report } from "./model.ts";
 import type { EioSession, EventRecord, NamespaceSocket } from "../../protocol/session/index.ts";
 
@@ -515,11 +516,42 @@ declare global {
     };
   }
 }
-window.__socketScopePanel = {
+const handle = {
   snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value + pendingReceived, replayed, dropped: missed.value, report: model.report() }),
   preserveLog: setPreserve,
   events: () => rows.value.concat(pendingRows),
 };
+window.__socketScopePanel = handle;
+
+/** What a panel answers on PANEL_PROBE (../shared/bridge.ts): the test handle's state, and where it runs. */
+export interface ProbeReply {
+  re: unknown;
+  /** Running as a DevTools panel (inspectedWindow.tabId), not as panel.html in a tab. */
+  inDevTools: boolean;
+  snapshot: ReturnType<typeof handle.snapshot>;
+  events: readonly CaptureEvent[];
+  /** The text on screen. */
+  text: string;
+}
+if (typeof BroadcastChannel === "function") {
+  const probe = new BroadcastChannel(PANEL_PROBE);
+  probe.onmessage = (e: MessageEvent<unknown>) => {
+    const m = e.data as { ask?: unknown; id?: unknown } | null;
+    if (!m || m.ask !== "snapshot") return;
+    try {
+      const reply: ProbeReply = {
+        re: m.id,
+        inDevTools: typeof browser.devtools?.inspectedWindow?.tabId === "number",
+        snapshot: handle.snapshot(),
+        events: handle.events(),
+        text: document.getElementById("root")?.textContent ?? "",
+      };
+      probe.postMessage(reply);
+    } catch (err) {
+      console.error("socket-scope: probe reply failed", err);
+    }
+  };
+}
 
 // Unanswered acks and missed heartbeats only show with the passing of time; what the tick finds
 // is drawn by the next paced render, never by an extra one, and a tick that finds nothing draws

@@ -8,8 +8,20 @@ export const HOOK_EVENT = "__socket_scope_capture__";
 /** Name of the runtime port between a content script and the background. */
 export const CONTENT_PORT = "socket-scope/content";
 
+/** The DevTools panel's title: the tab DevTools shows (extension/devtools/devtools.ts). */
+export const PANEL_TITLE = "Socket.IO";
+
 /** Name of the runtime port between a DevTools panel and the background. */
 export const PANEL_PORT = "socket-scope/panel";
+
+/**
+ * BroadcastChannel on which a panel answers `{ ask: "snapshot", id }` with its state
+ * (extension/panel/panel.tsx). Firefox's toolbox runs the panel where WebDriver BiDi cannot
+ * evaluate, so the e2e test asks from another page of the extension. A BroadcastChannel only
+ * connects documents of one origin: the extension's own pages, which can read every tab's
+ * backlog through the background anyway; no web page can join it.
+ */
+export const PANEL_PROBE = "socket-scope/panel-probe";
 
 /**
  * While traffic keeps coming (the previous batch left less than BUSY_WINDOW_MS ago), the hook

@@ -1,7 +1,8 @@
 // The built extension (dist/firefox) installed into Debian's firefox-esr (puppeteer-core over
 // WebDriver BiDi): 4.x and 2.x demo traffic captured by the hook, relayed, routed, and read
-// from the extension's own panel page opened in a tab (BiDi cannot evaluate inside the
-// toolbox; see RECIPES.md), held to the same facts as in Chromium.
+// from the extension's own panel page opened in a tab, held to the same facts as in Chromium;
+// then the real toolbox opened on a tab, its Socket.IO panel selected and read over the
+// panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
@@ -11,6 +12,8 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
 import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
+import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
+import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 
 const UUID = "6f1f4b1e-5c0a-4d7e-9a51-50c4e7c0de01";
 let demo: Demo;
@@ -84,4 +87,43 @@ describe("extension in Firefox ESR", () => {
       await page.close();
     });
   }
+
+  test("the real toolbox: the Socket.IO panel shows its tab from the backlog on, then live", async () => {
+    const page = await browser.newPage();
+    await page.evaluateOnNewDocument(RECORDER);
+    const url = demo.pageUrl({ line: "4" });
+    await page.goto(url);
+    await page.waitForFunction(() => window.demo !== undefined);
+    await page.evaluate(() => window.demo.ready);
+    assert.ok((await page.evaluate(() => window.demo.run("events"))).ok);
+    const before = await recordedIn(page);
+    // opened after the traffic, as a user does when something went wrong
+    const { id, tools } = await openToolboxPanel(browser, url, PANEL_TITLE);
+    assert.match(id, /^webext-devtools-panel/, `the toolbox lists the extension's panel: ${tools.join(",")}`);
+    // any page of the extension's origin can ask; this one is the panel page in a tab (not in DevTools)
+    const asker = await openPanelPage(url);
+    try {
+      const [first] = await until(() => askToolboxPanels(asker), (r) => r?.length === 1 && r[0]!.snapshot.status === "connected" && r[0]!.snapshot.received >= before.length, "the toolbox's panel answers with the backlog");
+      assert.equal(first!.snapshot.dropped, 0);
+      assert.equal(first!.snapshot.replayed, first!.snapshot.received, "all of it came from the tab's backlog");
+      assert.deepEqual(first!.events.slice(0, before.length).map(strip), before.map(strip), "the backlog, complete and in order");
+      assert.equal(first!.events[0]?.type, "page");
+      // live: traffic after the toolbox opened reaches it too
+      assert.ok((await page.evaluate(() => window.demo.run("acks"))).ok);
+      const all = await recordedIn(page);
+      assert.ok(all.length > before.length);
+      const [live] = await until(() => askToolboxPanels(asker), (r) => r?.length === 1 && r[0]!.snapshot.received >= all.length, "the toolbox's panel receives the live traffic");
+      assert.deepEqual(live!.events.slice(0, all.length).map(strip), all.map(strip), "backlog then live events, in order");
+      assert.ok(live!.snapshot.received > live!.snapshot.replayed, "some arrived live");
+      assertScenarioTraffic("4", live!.events);
+      const main = assertModel("4", live!.snapshot.report as ModelReport);
+      // and it is on screen in the toolbox (the view catches up within a render)
+      const [shown] = await until(() => askToolboxPanels(asker), (r) => r?.length === 1 && r[0]!.text.includes("/ connected"), "the toolbox's panel draws the session");
+      assert.match(shown!.text, new RegExp(`Socket\\.IO rev ${main.socketio}`));
+    } finally {
+      await closeToolbox(browser, url).catch(() => {});
+      await asker.close();
+      await page.close();
+    }
+  });
 });

@@ -20,18 +20,37 @@ export function extensionSteps(): string[] {
     `Chrome/Chromium: chrome://extensions → Developer mode → Load unpacked → ${chrome}`,
     `Firefox: about:debugging#/runtime/this-firefox → Load Temporary Add-on → ${firefox}/manifest.json`,
     "In DevTools the panel is the tab named \"Socket.IO\" (behind » when the tab strip is narrow).",
-    "Or let npm start do it: npm start -- --open  (Chromium with the extension and DevTools on the Socket.IO panel).",
+    "Or let npm start do it: npm start -- --open (Chromium) or --open=firefox (firefox-esr) opens the demo with the extension and DevTools on the Socket.IO panel.",
   ];
+}
+
+/** The browsers `--open` can start. */
+export type OpenBrowser = "chromium" | "firefox";
+
+/** `--open` (Chromium) or `--open=chromium|firefox` out of argv; an unknown browser is an error. */
+export function takeOpen(argv: string[]): { argv: string[]; open: OpenBrowser | null; error?: string } {
+  let open: OpenBrowser | null = null;
+  let error: string | undefined;
+  const rest: string[] = [];
+  for (const a of argv) {
+    if (a === "--open" || a.startsWith("--open=")) {
+      const v = a === "--open" ? "chromium" : a.slice("--open=".length);
+      if (v === "chromium" || v === "chrome" || v === "firefox") open = v === "firefox" ? "firefox" : "chromium";
+      else error = `unknown browser "${v}" in ${a} (use --open, --open=chromium or --open=firefox)`;
+    } else rest.push(a);
+  }
+  return { argv: rest, open, error };
 }
 
 /**
  * Called by start.ts before it parses its arguments: builds the extension, takes `--open` out of
  * argv, and returns `open(url)`, which (with --open and a display) launches Chromium with the
- * extension loaded, the demo page open and DevTools showing the Socket.IO panel.
+ * extension loaded, the demo page open and DevTools showing the Socket.IO panel, or with
+ * `--open=firefox` firefox-esr with the add-on installed (temporarily, as about:debugging does)
+ * and its toolbox showing the Socket.IO panel. The browser closes when npm start stops.
  */
-export async function prepareExtension(argv: string[]): Promise<{ argv: string[]; open(url: string): Promise<void> }> {
-  const wantOpen = argv.includes("--open");
-  const rest = argv.filter((a) => a !== "--open");
+export async function prepareExtension(argv: string[]): Promise<{ argv: string[]; error?: string; open(url: string): Promise<void> }> {
+  const { argv: rest, open: which, error } = takeOpen(argv);
   try {
     const { buildExtension } = await import("../scripts/build.ts");
     built = await buildExtension({ quiet: true });
@@ -40,23 +59,46 @@ export async function prepareExtension(argv: string[]): Promise<{ argv: string[]
   }
   return {
     argv: rest,
+    error,
     async open(url) {
-      if (!wantOpen) return;
+      if (!which) return;
       if (!built) return console.error("socket-scope: --open: the extension did not build; see above");
       if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
         return console.error("socket-scope: --open needs a display (DISPLAY is not set); load the extension by hand as above");
       }
       try {
-        const { launchChrome } = await import("../test/e2e/ext-harness.ts");
-        const chrome = await launchChrome(built.chrome, { headless: false });
-        const page = await chrome.ctx.newPage();
-        for (const p of chrome.ctx.pages()) if (p !== page) await p.close().catch(() => {});
-        await page.goto(url);
-        await chrome.openPanel(page);
-        console.log(`socket-scope: Chromium is open on ${url} with DevTools on the Socket.IO panel.`);
+        if (which === "firefox") await openFirefox(built.firefox, url);
+        else await openChromium(built.chrome, url);
       } catch (e) {
         console.error(`socket-scope: --open failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
       }
     },
   };
+}
+
+async function openChromium(dir: string, url: string): Promise<void> {
+  const { launchChrome } = await import("../test/e2e/ext-harness.ts");
+  const chrome = await launchChrome(dir, { headless: false });
+  const page = await chrome.ctx.newPage();
+  for (const p of chrome.ctx.pages()) if (p !== page) await p.close().catch(() => {});
+  await page.goto(url);
+  const panel = await chrome.openPanel(page);
+  // the page's first handshake is in the panel within a render or two
+  const snap = await panel.waitFor((s) => s.status === "connected" && s.received > 1).catch(() => panel.snapshot());
+  console.log(`socket-scope: Chromium is open on ${url} with DevTools on the Socket.IO panel (${snap.received} events so far).`);
+}
+
+async function openFirefox(dir: string, url: string): Promise<void> {
+  const { launchFirefox } = await import("../test/e2e/firefox-launch.ts");
+  const { openToolboxPanel } = await import("../test/e2e/firefox-toolbox.ts");
+  const { PANEL_TITLE } = await import("../extension/shared/bridge.ts");
+  // chrome-scope access is what opens the toolbox (firefox-toolbox.ts); npm start's own
+  // SIGINT/SIGTERM handlers stop the demo, and the browser goes with the process
+  const browser = await launchFirefox({ headless: false, args: ["--remote-allow-system-access"], handleSIGINT: false, handleSIGTERM: false });
+  await browser.installExtension(dir);
+  const pages = await browser.pages();
+  const page = pages[0] ?? (await browser.newPage());
+  await page.goto(url);
+  await openToolboxPanel(browser, url, PANEL_TITLE);
+  console.log(`socket-scope: Firefox is open on ${url} with its toolbox on the Socket.IO panel.`);
 }

@@ -1,5 +1,5 @@
 // `npm start`: the demo server on http://localhost:3000 (PORT to change), and what to do next.
-//   npm start -- [--port N] [--host H] [--lines 0.9,1,2,3,4] [--line L --scenario NAME]
+//   npm start -- [--port N] [--host H] [--lines 0.9,1,2,3,4] [--line L --scenario NAME] [--open[=firefox]]
 import { extensionSteps, prepareExtension } from "./extension-steps.ts";
 import { DemoError, startDemo, type Demo } from "./index.ts";
 import { LINES, SCENARIO_INFO, SCENARIO_NAMES, pageQuery, scenariosForPage, type Line, type ScenarioName } from "./shared.ts";
@@ -18,7 +18,7 @@ function parseArgs(argv: string[]): { port: number; host: string; lines: Line[];
     return v;
   };
   const known = new Set(["--port", "--host", "--lines", "--line", "--scenario"]);
-  for (let i = 0; i < argv.length; i += 2) if (!known.has(argv[i]!)) fail(`unknown argument "${argv[i]}" (usage: npm start -- [--port N] [--host H] [--lines 0.9,1,2,3,4] [--line L --scenario NAME])`);
+  for (let i = 0; i < argv.length; i += 2) if (!known.has(argv[i]!)) fail(`unknown argument "${argv[i]}" (usage: npm start -- [--port N] [--host H] [--lines 0.9,1,2,3,4] [--line L --scenario NAME] [--open[=firefox]])`);
   const portText = get("port") ?? process.env.PORT ?? "3000";
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535 - 10) fail(`bad port "${portText}" (an integer 0–65525; the line servers take the next 10 ports)`);
@@ -64,6 +64,7 @@ function nextSteps(demo: Demo, line: Line, scenario: ScenarioName | undefined): 
 }
 
 const ext = await prepareExtension(process.argv.slice(2)); // builds dist/, takes --open
+if (ext.error) fail(ext.error);
 const args = parseArgs(ext.argv);
 let demo: Demo;
 try {

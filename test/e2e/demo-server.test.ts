@@ -193,6 +193,7 @@ describe("stop() and npm start", () => {
         [["--line", "0.9", "--scenario", "binary"], {}, /^socket-scope demo: scenario "binary" does not exist for line 0\.9/],
         [["--lines", "4"], { PORT: String(port) }, new RegExp(`^socket-scope demo: port ${port} on 127\\.0\\.0\\.1 is already in use\\n$`)],
         [["--frobnicate"], {}, /^socket-scope demo: unknown argument "--frobnicate"/],
+        [["--open=safari"], {}, /^socket-scope demo: unknown browser "safari" in --open=safari \(use --open, --open=chromium or --open=firefox\)\n$/],
       ];
       const results = await Promise.all(cases.map(([args, env]) => run(["test-server/start.ts", ...args], env)));
       results.forEach((r, i) => {

@@ -36,6 +36,8 @@ interface Req {
   httpVersion?: string;
   end?: number;
   body?: { text: string; encoding?: string };
+  /** Why Network.getResponseBody failed: the entry says so (`_bodyError`) instead of looking empty. */
+  bodyError?: string;
   failed?: { errorText: string; canceled: boolean };
   ws?: { messages: WsMsg[]; closed?: number };
   /** Pending body / post-data fetches. */
@@ -159,12 +161,35 @@ export class HarRecorder {
     const r = this.reqs.get(String(p.requestId));
     if (!r || r.ws) return;
     r.end = Number(p.timestamp);
-    r.waits.push(
-      (this.cdp.send("Network.getResponseBody", { requestId: r.id }) as Promise<{ body: string; base64Encoded: boolean }>).then(
-        (b) => { r.body = b.base64Encoded ? { text: b.body, encoding: "base64" } : { text: b.body }; r.done = true; },
-        () => { r.done = true; },
-      ),
-    );
+    if (r.method === "OPTIONS") {
+      r.done = true;
+      return;
+    }
+    r.waits.push(this.fetchBody(r));
+  }
+
+  /**
+   * The response body, asked for at loadingFinished. A CORS preflight (OPTIONS) has none, and
+   * Chromium keeps no resource for it ("No resource with given identifier found"): it is not
+   * asked. Any other failure is retried a few times, then the entry records why (`_bodyError`),
+   * so that a lost body is reported as such instead of looking like traffic that never came (a
+   * live 4.x recording in CI once lacked a namespace refusal, cause not found).
+   */
+  private async fetchBody(r: Req): Promise<void> {
+    const RETRIES = 5;
+    for (let i = 0; ; i++) {
+      try {
+        const b = (await this.cdp.send("Network.getResponseBody", { requestId: r.id })) as { body: string; base64Encoded: boolean };
+        r.body = b.base64Encoded ? { text: b.body, encoding: "base64" } : { text: b.body };
+        delete r.bodyError;
+        break;
+      } catch (e) {
+        r.bodyError = e instanceof Error ? e.message : String(e);
+        if (i >= RETRIES) break;
+        await new Promise((res) => setTimeout(res, 20 * 2 ** i));
+      }
+    }
+    r.done = true;
   }
 
   private onFailed(p: Record<string, unknown>): void {
@@ -297,6 +322,7 @@ export class HarRecorder {
       content.text = r.body.text;
       if (r.body.encoding) content.encoding = r.body.encoding;
     }
+    if (r.bodyError) content._bodyError = r.bodyError;
     return {
       ...base,
       response: { status: r.status ?? 0, statusText: r.statusText ?? "", httpVersion: r.httpVersion ?? "HTTP/1.1", headers: keepHeaders ? (r.resHeaders ?? []) : [], cookies: [], content, redirectURL: "", headersSize: -1, bodySize: -1 },

@@ -39,6 +39,9 @@ for (const spec of LIVE) {
   test(`record ${spec.name} live and reconstruct it`, async () => {
     const r = await recordFixture(browser, demo, spec);
     for (const [name, s] of Object.entries(r.scenarios)) assert.equal(s.ok, true, `scenario ${name} failed in the page: ${JSON.stringify(s.details)}`);
+    // a response body CDP could not hand over would look like traffic that never came
+    const lost = (r.har as { log: { entries: Array<{ request: { url: string }; response: { content: { _bodyError?: string } } }> } }).log.entries.filter((e) => e.response.content._bodyError);
+    assert.deepEqual(lost.map((e) => `${e.request.url}: ${e.response.content._bodyError}`), [], "the recorder got every response body");
     const har = JSON.stringify(r.har);
     checkRecording(har, spec, r.scenarios as Record<string, { ok: boolean; details: Record<string, unknown> }>);
     if (spec.name === "live-sio4-upgrade") {

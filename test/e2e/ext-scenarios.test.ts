@@ -65,7 +65,18 @@ describe("every demo version and scenario, read through the real DevTools panel"
           const n = Math.min(got.length, want.length);
           assert.ok(n >= want.length - 5, `the panel holds what the hook dispatched (${got.length} of ${want.length})`);
           assert.deepEqual(got.slice(0, n).map(strip), want.slice(0, n).map(strip), "the panel's events equal the hook's, in order");
-          checkReport((await panel.snapshot()).report as Report, spec, results, { live: true });
+          // The page lives on: what follows a scenario (a namespace rejoining after a reconnect,
+          // the next tick) may still be on its way under load. Check until it holds, at most 10 s.
+          for (let end = Date.now() + 10_000; ; ) {
+            const report = (await panel.snapshot()).report as Report;
+            try {
+              checkReport(report, spec, results, { live: true });
+              break;
+            } catch (e) {
+              if (Date.now() > end) throw e;
+              await new Promise((r) => setTimeout(r, 250));
+            }
+          }
         } finally {
           await panel.close();
         }

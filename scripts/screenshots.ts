@@ -14,6 +14,14 @@ import { startDemo } from "../test-server/index.ts";
 
 interface DemoWindow { demo: { ready: Promise<void>; run(name: string): Promise<unknown> } }
 const docs = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+/** The demo's events and acks scenarios, in a Playwright or a puppeteer page. */
+const runScenarios = (page: { evaluate(f: () => Promise<void>): Promise<unknown> }) =>
+  page.evaluate(async () => {
+    const w = window as unknown as DemoWindow;
+    await w.demo.ready;
+    await w.demo.run("events");
+    await w.demo.run("acks");
+  });
 const settle = () => new Promise((r) => setTimeout(r, 3000)); // a render or two of the panel
 const capture = (file: string) => execFileSync("import", ["-window", "root", "-trim", "+repage", docs(file)], { stdio: "inherit" });
 
@@ -30,12 +38,7 @@ try {
     const page = await chrome.ctx.newPage();
     for (const p of chrome.ctx.pages()) if (p !== page) await p.close().catch(() => {});
     await page.goto(url);
-    await page.evaluate(async () => {
-      const w = window as unknown as DemoWindow;
-      await w.demo.ready;
-      await w.demo.run("events");
-      await w.demo.run("acks");
-    });
+    await runScenarios(page);
     await chrome.openPanel(page);
     await settle();
     capture("chromium-devtools.png");
@@ -47,12 +50,7 @@ try {
     await firefox.installExtension(dist.firefox);
     const page = (await firefox.pages())[0] ?? (await firefox.newPage());
     await page.goto(url);
-    await page.evaluate(async () => {
-      const w = window as unknown as DemoWindow;
-      await w.demo.ready;
-      await w.demo.run("events");
-      await w.demo.run("acks");
-    });
+    await runScenarios(page);
     await openToolboxPanel(firefox, url, PANEL_TITLE);
     await settle();
     capture("firefox-toolbox.png");

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -244,7 +245,7 @@ export async function launchChrome(ext: string, { headless = true, switchable = 
     browserSession: bs,
     async openPanel(page) {
       const before = new Set(await iframeTargets());
-      const { devtoolsId, dt } = await openFrontend(ctx, bs, client, page, `chrome-extension://${extId}Socket.IO`);
+      const { devtoolsId, dt } = await openFrontend(ctx, bs, client, page, `chrome-extension://${extId}${PANEL_TITLE}`);
       let frame: string | undefined;
       for (let i = 0; i < 200 && !frame; i++) {
         frame = (await iframeTargets()).find((t) => !before.has(t));

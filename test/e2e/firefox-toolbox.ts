@@ -27,15 +27,20 @@ async function chromeEval(browser: Browser, expression: string): Promise<string>
   return String(r.result?.value ?? "");
 }
 
+/** Chrome-scope statements that define `gDevTools` and `tab`, the tab showing `url` (or undefined). */
+function devtoolsAndTab(url: string): string {
+  return `const { require } = ChromeUtils.importESModule("resource://devtools/shared/loader/Loader.sys.mjs");
+    const { gDevTools } = require("devtools/client/framework/devtools");
+    const tab = gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === ${JSON.stringify(url)});`;
+}
+
 /**
  * Opens the real toolbox on the tab showing `url` and selects the extension panel titled
  * `title`. Returns the panel's tool id and the other panels the toolbox offers.
  */
 export async function openToolboxPanel(browser: Browser, url: string, title: string): Promise<{ id: string; tools: string[] }> {
   const out = await chromeEval(browser, `(async () => {
-    const { require } = ChromeUtils.importESModule("resource://devtools/shared/loader/Loader.sys.mjs");
-    const { gDevTools } = require("devtools/client/framework/devtools");
-    const tab = gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === ${JSON.stringify(url)});
+    ${devtoolsAndTab(url)}
     if (!tab) throw new Error("no tab shows " + ${JSON.stringify(url)});
     gBrowser.selectedTab = tab;
     const toolbox = await gDevTools.showToolboxForTab(tab);
@@ -54,9 +59,7 @@ export async function openToolboxPanel(browser: Browser, url: string, title: str
 /** Closes the toolbox of the tab showing `url` (if open). */
 export async function closeToolbox(browser: Browser, url: string): Promise<void> {
   await chromeEval(browser, `(async () => {
-    const { require } = ChromeUtils.importESModule("resource://devtools/shared/loader/Loader.sys.mjs");
-    const { gDevTools } = require("devtools/client/framework/devtools");
-    const tab = gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === ${JSON.stringify(url)});
+    ${devtoolsAndTab(url)}
     if (tab) await gDevTools.closeToolboxForTab(tab);
     return "";
   })()`);

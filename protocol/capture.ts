@@ -95,6 +95,12 @@ export interface WtCloseEvent extends CaptureBase {
 export interface PageEvent extends CaptureBase {
   readonly type: "page";
   readonly url: string;
+  /**
+   * The hook started after the document had begun loading (the extension was installed or
+   * enabled while the page was open, and the browser injected it then): whatever the page did
+   * before is not captured.
+   */
+  readonly late?: true;
 }
 
 export type CaptureEvent =

@@ -7,7 +7,7 @@
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
 import { asDocBase, expandEvent, type DocBase } from "../shared/wire.ts";
-import { appendBatch, clearTab, eventsSince, newTab, parseChunks, type Chunk, type Segment, type TabLog, type TabMeta } from "./backlog.ts";
+import { appendBatch, clearTab, eventsSince, newTab, parseChunks, topOf, type Chunk, type Segment, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 
 const tabs = new Map<number, TabLog>();
@@ -114,8 +114,8 @@ async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<voi
   }
 }
 
-function eventsMsg(tabId: number, seg: Segment, dropped: number): EventsMsg {
-  const msg: EventsMsg = { kind: "events", tabId, start: seg.start, count: seg.count, json: seg.json, frameId: seg.frameId, dropped };
+function eventsMsg(tabId: number, seg: Segment, meta: TabMeta): EventsMsg {
+  const msg: EventsMsg = { kind: "events", tabId, start: seg.start, count: seg.count, json: seg.json, frameId: seg.frameId, dropped: meta.dropped, top: topOf(meta) };
   if (seg.frameUrl !== undefined) msg.frameUrl = seg.frameUrl;
   if (seg.base !== undefined) msg.base = seg.base;
   return msg;
@@ -142,7 +142,7 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
     const r = appendBatch(t, String(m.doc), Number(m.seq), frameId, events, Number(m.dropped) || 0, { frameUrl, json, base });
     if (r.kind === "appended") {
       await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
-      broadcast(tabId, eventsMsg(tabId, r.chunk, t.meta.dropped));
+      broadcast(tabId, eventsMsg(tabId, r.chunk, t.meta));
     }
     try {
       port.postMessage({ kind: "ack", seq: m.seq });
@@ -164,7 +164,7 @@ function onPanelMessage(port: Runtime.Port, m: PanelToBackground): void {
       const { segments, missed } = eventsSince(t, typeof m.since === "number" ? m.since : 0);
       if (!segments.length) segments.push({ start: t.meta.next, count: 0, json: "[]", frameId: 0 });
       segments.forEach((seg, i) => {
-        const msg = eventsMsg(m.tabId, seg, t.meta.dropped);
+        const msg = eventsMsg(m.tabId, seg, t.meta);
         if (i === 0) msg.missed = missed;
         msg.replay = true;
         port.postMessage(msg);

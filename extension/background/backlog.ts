@@ -56,6 +56,14 @@ export interface TabMeta {
   bytes: number;
   /** URL of the top frame's current document. */
   url: string;
+  /**
+   * A hooked top document has reported in this tab (its page event): without one, the tab's
+   * page was loaded before the extension could hook it, or is one extensions cannot run in.
+   * Absent in metas stored by earlier versions: `topOf` reads `url !== ""` for them.
+   */
+  hooked?: boolean;
+  /** That document's hook started after it had begun loading (PageEvent.late). */
+  late?: true;
   /** Last stored batch seq per document; -1 = the document belongs to a page navigated away from. */
   docs: Record<string, number>;
   /** Chunk starts, oldest first (storage keys `chunk:<tab>:<start>`). */
@@ -115,6 +123,9 @@ export function appendBatch(
     m.bytes = 0;
     m.dropped = 0;
     m.url = nav.url;
+    m.hooked = true;
+    if (nav.late) m.late = true;
+    else delete m.late;
   }
   m.docs[doc] = seq;
   const keys = Object.keys(m.docs);
@@ -175,11 +186,11 @@ export function appendBatch(
 }
 
 /** The batch's page event (a document's first event, object form), if it has one. */
-function pageEvent(events: readonly unknown[]): { url: string } | undefined {
+function pageEvent(events: readonly unknown[]): { url: string; late: boolean } | undefined {
   for (const e of events) {
     if (typeof e !== "object" || e === null || Array.isArray(e)) continue;
-    const p = e as { type?: unknown; url?: unknown };
-    if (p.type === "page") return { url: typeof p.url === "string" ? p.url : "" };
+    const p = e as { type?: unknown; url?: unknown; late?: unknown };
+    if (p.type === "page") return { url: typeof p.url === "string" ? p.url : "", late: p.late === true };
   }
   return undefined;
 }
@@ -236,6 +247,15 @@ export function eventsSince(tab: TabLog, since: number): { segments: Segment[]; 
     count += n;
   }
   return { segments, missed: Math.max(0, tab.meta.next - from - count) };
+}
+
+/**
+ * The tab's hooked top document as the panel is told it (EventsMsg.top): its URL, and whether
+ * its hook started late; null when no hooked top document has reported.
+ */
+export function topOf(meta: TabMeta): { url: string; late?: true } | null {
+  if (!(meta.hooked ?? meta.url !== "")) return null;
+  return meta.late ? { url: meta.url, late: true } : { url: meta.url };
 }
 
 /** Empties the tab's backlog (the panel's Clear); numbering continues. */

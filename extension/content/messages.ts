@@ -78,6 +78,11 @@ export interface EventsMsg {
   /** Set on the first message after subscribe: events before `start` that this panel asked for but no longer exist. */
   missed?: number;
   /**
+   * The tab's hooked top document (backlog.ts topOf): null when none has reported, which the
+   * panel explains (a tab loaded before the extension was installed or enabled is not hooked).
+   */
+  top: { url: string; late?: true } | null;
+  /**
    * Set on what the background sends in reply to a subscribe: events it already held (the
    * backlog), not traffic arriving now. The panel does not slow its renders down for these.
    */

@@ -33,7 +33,11 @@ function install(win: typeof globalThis): void {
     if (d && typeof d === "object") (d as { installed?: boolean }).installed = true;
   }, true);
   installToStringMask();
-  emit({ type: "page", conn: newConn(), url: String(location.href) });
+  // At document_start the document is still loading; later means the browser injected us into a
+  // page that was already open (Firefox does so when the add-on is installed or enabled).
+  const page: { type: "page"; conn: string; url: string; late?: true } = { type: "page", conn: newConn(), url: String(location.href) };
+  if (document.readyState !== "loading") page.late = true;
+  emit(page);
   for (const part of [installWebSocket, installXhr, installFetch, installWebTransport]) {
     try {
       part(win);

@@ -20,6 +20,15 @@ export interface Delivery {
   missed: number;
   /** The backlog sent in reply to subscribe, not live traffic (EventsMsg.replay). */
   replay: boolean;
+  /** The tab's hooked top document, null when none has reported (EventsMsg.top). */
+  top: { url: string; late: boolean } | null;
+}
+
+function topOf(m: EventsMsg): Delivery["top"] {
+  const t = m.top as unknown;
+  if (!t || typeof t !== "object") return null;
+  const { url, late } = t as { url?: unknown; late?: unknown };
+  return { url: typeof url === "string" ? url : "", late: late === true };
 }
 
 /** The events of a message from the background, or null when it is not a well-formed one. */
@@ -75,7 +84,7 @@ export function subscribe(
       delay = 50;
       const fresh = skip ? events.slice(skip) : events;
       next = m.start + skip + fresh.length;
-      onEvents({ start: m.start + skip, events: fresh, dropped: Number(m.dropped) || 0, missed: Number(m.missed) || 0, replay: m.replay === true });
+      onEvents({ start: m.start + skip, events: fresh, dropped: Number(m.dropped) || 0, missed: Number(m.missed) || 0, replay: m.replay === true, top: topOf(m) });
     });
     port.onDisconnect.addListener(() => {
       port = null;

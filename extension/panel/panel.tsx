@@ -25,6 +25,11 @@ let replayed = 0;
 const dropped = signal(0);
 const missed = signal(0);
 const rows = signal<readonly CaptureEvent[]>([]);
+/**
+ * The tab's hooked top document as the background knows it: undefined until the first
+ * delivery, null when no hooked page has reported in this tab (Coverage explains).
+ */
+const top = signal<{ url: string; late: boolean } | null | undefined>(undefined);
 const version = signal(0);
 let model: PanelModel = createModel();
 let sub: Subscription | null = null;
@@ -141,7 +146,12 @@ function renderNow(): void {
 function start(id: number): void {
   tabId.value = id;
   sub?.close();
-  sub = subscribe(id, (m) => ingest(m.events, m.dropped, m.missed, m.replay), (s) => (status.value = s));
+  sub = subscribe(id, (m) => {
+    ingest(m.events, m.dropped, m.missed, m.replay);
+    const t = m.top;
+    const was = top.peek();
+    if (t === null ? was !== null : !was || was.url !== t.url || was.late !== t.late) top.value = t;
+  }, (s) => (status.value = s));
 }
 
 async function resolveTab(): Promise<void> {
@@ -199,6 +209,37 @@ function Toolbar() {
         </span>
       )}
       <span class={`status ${status.value}`}>{status.value === "connected" ? `tab ${tabId.value}` : status.value}</span>
+    </div>
+  );
+}
+
+/** Where the page is reloaded from: the inspected window in DevTools, the tab otherwise (`?tab=`). */
+function reloadPage(): void {
+  const dt = browser.devtools?.inspectedWindow;
+  if (dt && typeof dt.tabId === "number") dt.reload({});
+  else if (tabId.value !== null) void browser.tabs.reload(tabId.value);
+}
+
+/** What the panel can see of the tab: everything, what came after a late start, or nothing. */
+function coverage(): "unknown" | "hooked" | "late" | "not-hooked" {
+  const t = top.value;
+  return t === undefined ? "unknown" : t === null ? "not-hooked" : t.late ? "late" : "hooked";
+}
+
+/**
+ * Says why the panel cannot show everything: a tab whose page was open before the extension was
+ * installed or enabled has no hook (Chromium does not inject into open tabs), or got it late
+ * (Firefox does, once the page has loaded). Reloading fixes both.
+ */
+function Coverage() {
+  const c = coverage();
+  if (c !== "not-hooked" && c !== "late") return null;
+  return (
+    <div class="notice" role="status" data-testid={c}>
+      {c === "not-hooked"
+        ? "Nothing is captured in this tab: its page was loaded before Socket Scope was installed or enabled, or is one extensions cannot run in (such as the browser's own pages). Reload it to capture its sockets from the first handshake."
+        : "Socket Scope started after this page had loaded: the sockets and requests it opened before are not captured. Reload it to capture everything from the first handshake."}{" "}
+      <button onClick={reloadPage}>Reload page</button>
     </div>
   );
 }
@@ -420,6 +461,8 @@ function Sessions() {
   const sessions = model.sessions();
   const diags = model.diagnostics();
   const shownDiags = newest(diags, 200);
+  const c = coverage();
+  if (!sessions.length && (c === "not-hooked" || c === "late")) return null; // Coverage says why
   if (!sessions.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
   return (
     <div class="sessions">
@@ -499,6 +542,7 @@ function App() {
   return (
     <Boundary name="panel">
       <Toolbar />
+      <Coverage />
       <Boundary name="sessions"><Sessions /></Boundary>
       <Boundary name="events"><Events /></Boundary>
     </Boundary>
@@ -509,7 +553,16 @@ function App() {
 declare global {
   interface Window {
     __socketScopePanel?: {
-      snapshot(): { tabId: number | null; status: string; received: number; replayed: number; dropped: number; report: Report };
+      snapshot(): {
+        tabId: number | null;
+        status: string;
+        received: number;
+        replayed: number;
+        dropped: number;
+        /** What the panel can see of the tab (Coverage). */
+        coverage: ReturnType<typeof coverage>;
+        report: Report;
+      };
       preserveLog(v: boolean): void;
       /** The capture events the panel holds (the last MAX_ROWS), in arrival order. */
       events(): readonly CaptureEvent[];
@@ -517,7 +570,15 @@ declare global {
   }
 }
 const handle = {
-  snapshot: () => ({ tabId: tabId.value, status: status.value, received: received.value + pendingReceived, replayed, dropped: missed.value, report: model.report() }),
+  snapshot: () => ({
+    tabId: tabId.value,
+    status: status.value,
+    received: received.value + pendingReceived,
+    replayed,
+    dropped: missed.value,
+    coverage: coverage(),
+    report: model.report(),
+  }),
   preserveLog: setPreserve,
   events: () => rows.value.concat(pendingRows),
 };

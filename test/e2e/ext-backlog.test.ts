@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { compactEvent, compactFrame, expandEvent, hasTraffic, readHookBatch, splitHookBatch } from "../../extension/shared/wire.ts";
-import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, parseChunks, type TabLog } from "../../extension/background/backlog.ts";
+import { MAX_EVENTS_PER_TAB, MAX_BYTES_PER_TAB, PINNED_EVENTS, appendBatch, clearTab, eventsSince, newTab, parseChunks, topOf, type TabLog } from "../../extension/background/backlog.ts";
 
 /** All held events with their indexes, checking that each segment is consecutive. */
 function held(t: TabLog, since = 0): { idx: number[]; events: CaptureEvent[]; missed: number; segments: number } {
@@ -95,6 +95,22 @@ describe("tab backlog", () => {
     const r = held(t);
     assert.deepEqual(r.idx, [2]);
     assert.equal(r.missed, 0);
+  });
+
+  test("the tab's hooked top document: none until a top-frame page event, late when its hook started late, kept through Clear", () => {
+    const t = newTab(5);
+    assert.equal(topOf(t.meta), null, "a new tab has no hooked page (the panel says why)");
+    appendBatch(t, "sub", 1, 2, [page("http://a/frame"), frame(1)]);
+    assert.equal(topOf(t.meta), null, "a sub-frame's page event is not the tab's page");
+    appendBatch(t, "d1", 1, 0, [{ ...page("http://a/"), late: true } as CaptureEvent]);
+    assert.deepEqual(topOf(t.meta), { url: "http://a/", late: true });
+    clearTab(t);
+    assert.deepEqual(topOf(t.meta), { url: "http://a/", late: true }, "Clear forgets events, not the page");
+    appendBatch(t, "d2", 1, 0, [page("http://a/"), frame(2)]);
+    assert.deepEqual(topOf(t.meta), { url: "http://a/" }, "a reload hooked from its start");
+    // a tab stored by an earlier version (no `hooked`): its URL says whether a page reported
+    assert.deepEqual(topOf({ ...newTab(6).meta, url: "http://old/" }), { url: "http://old/" });
+    assert.equal(topOf(newTab(6).meta), null);
   });
 
   test("the frame is kept per chunk: segments split where the sending frame changes", () => {

@@ -1,6 +1,7 @@
 // The built extension (dist/chrome) in Debian's Chromium, read through the REAL DevTools
 // window: demo pages of every socket.io line, the backlog of a panel opened late, a stopped
-// service worker, two tabs, reloads with and without "preserve log", and iframes.
+// service worker, two tabs, reloads with and without "preserve log", a tab loaded before the
+// extension was enabled, and iframes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
@@ -15,9 +16,10 @@ const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
 let demo: Demo;
 let chrome: ChromeExt;
+let dist: Awaited<ReturnType<typeof buildForTest>>;
 
 before(async () => {
-  const dist = await buildForTest();
+  dist = await buildForTest();
   demo = await startDemo({ quiet: true, lines: LINES });
   chrome = await launchChrome(dist.chrome);
   await chrome.ctx.addInitScript(RECORDER);
@@ -294,6 +296,51 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     assert.deepEqual(third.slice(0, now.length).map(strip), now.map(strip), "the new page follows, in order");
     await panel.close();
     await page.close();
+  });
+
+  test("a tab loaded before the extension was enabled: the panel says nothing is captured, and its Reload button fixes that", async () => {
+    // Chromium never injects content scripts into tabs that were open when an extension is
+    // installed or enabled: such a tab has no hook, and an empty panel must say why.
+    const sw = await launchChrome(dist.chrome, { switchable: true });
+    try {
+      await sw.setEnabled(false);
+      const page = await sw.ctx.newPage();
+      await page.goto(demo.pageUrl({ line: "4" }));
+      await page.evaluate(() => window.demo.ready);
+      await sw.setEnabled(true);
+      await run(page, "events");
+      const panel = await sw.openPanel(page);
+      const before = await panel.waitFor((s) => s.coverage !== "unknown");
+      assert.equal(before.coverage, "not-hooked");
+      assert.equal(before.received, 0, "nothing was captured");
+      const text = () => panel.evaluate<string>("document.getElementById('root').textContent");
+      /** The text on screen once it matches `want` (renders are paced), or the last one. */
+      const textUntil = async (want: (t: string) => boolean) => {
+        let t = await text();
+        for (let i = 0; i < 50 && !want(t); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          t = await text();
+        }
+        return t;
+      };
+      const shown = await textUntil((t) => t.includes("Nothing is captured in this tab"));
+      assert.match(shown, /Nothing is captured in this tab/);
+      assert.doesNotMatch(shown, /No Socket\.IO traffic yet/, "not the message of a hooked page without traffic");
+      const loaded = page.waitForEvent("load");
+      const clicked = await panel.evaluate<boolean>(
+        "(() => { const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Reload page'); b?.click(); return !!b; })()",
+      );
+      assert.ok(clicked, "the notice offers a Reload page button");
+      await loaded;
+      await page.evaluate(() => window.demo.ready);
+      await run(page, "events", "acks");
+      const after = await panel.waitFor((s) => s.coverage === "hooked" && (s.report as ModelReport).connections.some((c) => c.namespaces.some((n) => n.events.some((e) => e.name === "echo"))));
+      assertModel("4", after.report as ModelReport);
+      assert.doesNotMatch(await textUntil((t) => !t.includes("Reload page")), /Nothing is captured|Reload page/, "the notice is gone once the page is hooked");
+      await panel.close();
+    } finally {
+      await sw.close();
+    }
   });
 
   test("hostile data from the page: escaped, and the panel never goes blank", async () => {

@@ -1,6 +1,7 @@
 // The built extension (dist/firefox) installed into Debian's firefox-esr (puppeteer-core over
 // WebDriver BiDi): 4.x and 2.x demo traffic captured by the hook, relayed, routed, and read
 // from the extension's own panel page opened in a tab, held to the same facts as in Chromium;
+// a page open before the add-on was installed (Firefox hooks it late: the panel says so);
 // then the real toolbox opened on a tab, its Socket.IO panel selected and read over the
 // panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";
@@ -124,6 +125,41 @@ describe("extension in Firefox ESR", () => {
       await closeToolbox(browser, url).catch(() => {});
       await asker.close();
       await page.close();
+    }
+  });
+  test("installed while a page is open: Firefox hooks it late, the panel says so, and its Reload button captures everything", async () => {
+    // Firefox injects an add-on's content scripts into the tabs already open when it is
+    // installed: the hook then starts after the page made its sockets, and sees none of them.
+    const ff = await launchFirefox({
+      args: ["--remote-allow-system-access"],
+      extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
+    });
+    try {
+      const page = await ff.newPage();
+      const url = demo.pageUrl({ line: "4" });
+      await page.goto(url);
+      await page.waitForFunction(() => window.demo !== undefined);
+      await page.evaluate(() => window.demo.ready);
+      await ff.installExtension((await buildForTest()).firefox);
+      assert.ok((await page.evaluate(() => window.demo.run("events"))).ok);
+      const panel = await ff.newPage();
+      panel.goto(`moz-extension://${UUID}/panel.html?url=${encodeURIComponent(url)}`).catch(() => {});
+      const snap = (): Promise<PanelSnapshot> =>
+        panel.evaluate(() => (window as unknown as { __socketScopePanel: { snapshot(): PanelSnapshot } }).__socketScopePanel.snapshot());
+      const text = () => panel.evaluate(() => document.getElementById("root")?.textContent ?? "");
+      const late = await until(snap, (s) => s?.coverage === "late", "the panel sees the late hook");
+      assert.equal((late.report as ModelReport).connections.length, 0, "the page's socket, made before the hook, is not in the model");
+      assert.match(await until(text, (t) => t.includes("started after this page had loaded"), "the notice is drawn"), /Reload page/);
+      await panel.evaluate(() => [...document.querySelectorAll("button")].find((b) => b.textContent === "Reload page")?.click());
+      await until(() => snap(), (s) => s?.coverage === "hooked", "the reloaded page is hooked from its start");
+      await until(() => page.evaluate(() => window.demo !== undefined), (x) => x === true, "the page is back");
+      await page.evaluate(() => window.demo.ready);
+      for (const s of ["events", "acks"]) assert.ok((await page.evaluate((name) => window.demo.run(name), s)).ok);
+      const after = await until(snap, (s) => (s?.report as ModelReport | undefined)?.connections.some((c) => c.namespaces.some((n) => n.events.some((e) => e.name === "echo"))) === true, "the reloaded page's traffic is captured");
+      assertModel("4", after.report as ModelReport);
+      assert.doesNotMatch(await until(text, (t) => !t.includes("Reload page"), "the notice goes"), /started after this page/);
+    } finally {
+      await ff.close();
     }
   });
 });

@@ -18,6 +18,8 @@ export interface PanelSnapshot {
   /** Of `received`, the events replayed from the tab's backlog when the panel subscribed. */
   replayed: number;
   dropped: number;
+  /** What the panel can see of the tab: "unknown" before its first delivery, "hooked", "late", "not-hooked". */
+  coverage: string;
   report: unknown;
 }
 

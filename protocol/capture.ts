@@ -101,6 +101,22 @@ export interface PageEvent extends CaptureBase {
    * before is not captured.
    */
   readonly late?: true;
+  /**
+   * The document came back from the back/forward cache (`pageshow` with `persisted`): the same
+   * document as before, its hook and connection ids continuing, shown again as a navigation.
+   */
+  readonly restored?: true;
+}
+
+/**
+ * The page started a web worker (`new Worker` / `new SharedWorker`). The hook cannot run inside
+ * workers, so the sockets a worker opens are not captured; this says that one exists.
+ */
+export interface WorkerEvent extends CaptureBase {
+  readonly type: "worker";
+  readonly kind: "dedicated" | "shared";
+  /** The script's URL, resolved; "" when the page passed something other than a string or URL. */
+  readonly url: string;
 }
 
 export type CaptureEvent =
@@ -115,6 +131,7 @@ export type CaptureEvent =
   | WtOpenEvent
   | WtChunkEvent
   | WtCloseEvent
+  | WorkerEvent
   | PageEvent;
 
 export type CaptureEventType = CaptureEvent["type"];

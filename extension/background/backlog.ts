@@ -110,10 +110,15 @@ export function appendBatch(
 ): AppendResult {
   const m = tab.meta;
   const last = m.docs[doc];
-  if (last === -1) return { kind: "stale" };
-  if (last !== undefined && seq <= last) return { kind: "duplicate" };
+  // A top-frame document's first batch carries its page event; so does its first batch after a
+  // back/forward-cache restore (PageEvent.restored), when a navigation had made it stale or
+  // not: either way that is a navigation back to it.
+  const page = frameId === 0 ? pageEvent(events) : undefined;
+  const restored = page?.restored === true;
+  if (last === -1 && !restored) return { kind: "stale" };
+  if (last !== undefined && last !== -1 && seq <= last) return { kind: "duplicate" };
   let reset: Chunk[] | null = null;
-  const nav = frameId === 0 && last === undefined ? pageEvent(events) : undefined;
+  const nav = page && (last === undefined || restored) ? page : undefined;
   if (nav) {
     reset = tab.chunks;
     tab.chunks = [];
@@ -186,11 +191,11 @@ export function appendBatch(
 }
 
 /** The batch's page event (a document's first event, object form), if it has one. */
-function pageEvent(events: readonly unknown[]): { url: string; late: boolean } | undefined {
+function pageEvent(events: readonly unknown[]): { url: string; late: boolean; restored: boolean } | undefined {
   for (const e of events) {
     if (typeof e !== "object" || e === null || Array.isArray(e)) continue;
-    const p = e as { type?: unknown; url?: unknown; late?: unknown };
-    if (p.type === "page") return { url: typeof p.url === "string" ? p.url : "", late: p.late === true };
+    const p = e as { type?: unknown; url?: unknown; late?: unknown; restored?: unknown };
+    if (p.type === "page") return { url: typeof p.url === "string" ? p.url : "", late: p.late === true, restored: p.restored === true };
   }
   return undefined;
 }

@@ -60,6 +60,7 @@ function connect(): Runtime.Port | null {
   port = p;
   p.onMessage.addListener((m: unknown) => onAck(m as BackgroundToContent));
   p.onDisconnect.addListener(() => {
+    if (port !== p) return; // an old port, already replaced (back/forward cache: below)
     port = null;
     // Service worker stopped, bfcache, or extension gone. Resend what is not stored yet.
     if (unacked.length) setTimeout(resend, reconnectDelay);
@@ -158,4 +159,17 @@ window.addEventListener(HOOK_EVENT, onHook, true);
 // backlog on a top-frame one, and the panel clears on it unless "preserve log" is on.
 // Do not sit on events while the page goes away or into the back/forward cache.
 window.addEventListener("pagehide", () => { pendingHasTraffic = pendingHasTraffic || isTop; flush(); }, true);
-window.addEventListener("pageshow", (e) => { if ((e as PageTransitionEvent).persisted) resend(); }, true);
+// Back from the back/forward cache: the browser closed our port when the page went in, and what
+// this side posts on it before it hears of that is lost (in Chromium 156 the restored page's
+// first batches never arrived). Start a new port, and resend on it what was not acked.
+window.addEventListener("pageshow", (e) => {
+  if (!(e as PageTransitionEvent).persisted) return;
+  const old = port;
+  port = null;
+  try {
+    old?.disconnect();
+  } catch {
+    /* already closed */
+  }
+  if (unacked.length) connect();
+}, true);

@@ -1,7 +1,8 @@
 // The page hook: runs in the page's MAIN world at document_start in every frame (a manifest
 // content script), before any page script. It records WebSocket, Engine.IO/0.9 long-polling
 // (XHR and fetch) and WebTransport traffic as capture events (protocol/capture.ts) and hands
-// them in batches to the content script as a CustomEvent named HOOK_EVENT whose `detail` is
+// them, and that the page started a web worker (whose traffic no content script can see), in
+// batches to the content script as a CustomEvent named HOOK_EVENT whose `detail` is
 // the document's base (`<prefix>|<origin µs>|`) and the JSON of an array of capture events,
 // WebSocket frames and HTTP exchanges in the compact forms of extension/shared/wire.ts
 // (extension/shared/bridge.ts). It parses no protocol.
@@ -11,10 +12,11 @@
 // and a second injection into the same window does nothing.
 import { HOOK_EVENT } from "../shared/bridge.ts";
 import { emit, flushNow, newConn } from "./queue.ts";
-import { addListener, dispatch, installToStringMask } from "./native.ts";
+import { addListener, dispatch, getter, installToStringMask } from "./native.ts";
 import { installWebSocket } from "./websocket.ts";
 import { installFetch, installXhr } from "./http.ts";
 import { installWebTransport } from "./webtransport.ts";
+import { installWorkers } from "./worker.ts";
 
 // "Is a hook already installed in this window?" is asked with an event the first hook answers,
 // rather than a marker property that the page could see among window's own keys or symbols.
@@ -38,7 +40,7 @@ function install(win: typeof globalThis): void {
   const page: { type: "page"; conn: string; url: string; late?: true } = { type: "page", conn: newConn(), url: String(location.href) };
   if (document.readyState !== "loading") page.late = true;
   emit(page);
-  for (const part of [installWebSocket, installXhr, installFetch, installWebTransport]) {
+  for (const part of [installWebSocket, installXhr, installFetch, installWebTransport, installWorkers]) {
     try {
       part(win);
     } catch {
@@ -46,6 +48,12 @@ function install(win: typeof globalThis): void {
     }
   }
   win.addEventListener("pagehide", flushNow, true);
+  // Back from the back/forward cache: the same document, shown again. It says so with a page
+  // event of its own, which the background and the panel take as the navigation back to it.
+  const persisted = getter<boolean>(PageTransitionEvent.prototype, "persisted");
+  addListener(win, "pageshow", (e: Event) => {
+    if (e.isTrusted && persisted(e)) emit({ type: "page", conn: newConn(), url: String(location.href), restored: true });
+  }, true);
 }
 
 install(window as unknown as typeof globalThis);

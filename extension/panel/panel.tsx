@@ -30,6 +30,12 @@ const rows = signal<readonly CaptureEvent[]>([]);
  * delivery, null when no hooked page has reported in this tab (Coverage explains).
  */
 const top = signal<{ url: string; late: boolean } | null | undefined>(undefined);
+/**
+ * Web workers the page started since the panel (or Clear, or a navigation) began, whose sockets
+ * are out of reach: how many, and their distinct script URLs (the first MAX_WORKER_URLS).
+ */
+const workers = signal<{ count: number; urls: readonly string[] }>({ count: 0, urls: [] });
+const MAX_WORKER_URLS = 20;
 const version = signal(0);
 let model: PanelModel = createModel();
 let sub: Subscription | null = null;
@@ -61,6 +67,7 @@ function reset(): void {
   batch(() => {
     rows.value = [];
     received.value = 0;
+    workers.value = { count: 0, urls: [] };
     version.value++;
   });
 }
@@ -75,6 +82,16 @@ function ingest(events: readonly CaptureEvent[], droppedNow: number, missedNow: 
     }
   }
   const fresh = start ? events.slice(start) : events;
+  let w: { count: number; urls: string[] } | undefined;
+  for (let i = 0; i < fresh.length; i++) {
+    const e = fresh[i]!;
+    if (e.type !== "worker") continue;
+    w ??= { count: workers.peek().count, urls: workers.peek().urls.slice() };
+    w.count++;
+    const url = typeof e.url === "string" && e.url ? e.url : "(a script given as an object)";
+    if (w.urls.length < MAX_WORKER_URLS && !w.urls.includes(url)) w.urls.push(url);
+  }
+  if (w) workers.value = w;
   try {
     model.push(fresh);
   } catch (err) {
@@ -240,6 +257,22 @@ function Coverage() {
         ? "Nothing is captured in this tab: its page was loaded before Socket Scope was installed or enabled, or is one extensions cannot run in (such as the browser's own pages). Reload it to capture its sockets from the first handshake."
         : "Socket Scope started after this page had loaded: the sockets and requests it opened before are not captured. Reload it to capture everything from the first handshake."}{" "}
       <button onClick={reloadPage}>Reload page</button>
+    </div>
+  );
+}
+
+/**
+ * The workers the page started. No browser lets an extension into a worker, so a socket a
+ * worker opens (a socket.io client in a SharedWorker, say) is not captured: the panel says so.
+ */
+function Workers() {
+  const { count, urls } = workers.value;
+  if (!count) return null;
+  const shown = urls.slice(0, 3).join(", ") + (urls.length > 3 ? ", …" : "");
+  return (
+    <div class="notice info" role="status" data-testid="workers">
+      This page started {count === 1 ? "a web worker" : `${count} web workers`} ({shown}). Sockets opened inside
+      workers are not captured: browsers do not let extensions into them.
     </div>
   );
 }
@@ -543,6 +576,7 @@ function App() {
     <Boundary name="panel">
       <Toolbar />
       <Coverage />
+      <Workers />
       <Boundary name="sessions"><Sessions /></Boundary>
       <Boundary name="events"><Events /></Boundary>
     </Boundary>
@@ -561,6 +595,8 @@ declare global {
         dropped: number;
         /** What the panel can see of the tab (Coverage). */
         coverage: ReturnType<typeof coverage>;
+        /** Web workers the page started (Workers). */
+        workers: number;
         report: Report;
       };
       preserveLog(v: boolean): void;
@@ -577,6 +613,7 @@ const handle = {
     replayed,
     dropped: missed.value,
     coverage: coverage(),
+    workers: workers.value.count,
     report: model.report(),
   }),
   preserveLog: setPreserve,

@@ -56,6 +56,25 @@ describe("tab backlog", () => {
     assert.deepEqual(now.idx, [3], "indexes keep counting across pages");
   });
 
+  test("back/forward cache: a stale document that says it was restored is a navigation back to it", () => {
+    const t = newTab(8);
+    appendBatch(t, "a", 1, 0, [page("http://a/"), frame(1)]);
+    appendBatch(t, "b", 1, 0, [page("http://b/"), frame(2)]);
+    assert.equal(appendBatch(t, "a", 2, 0, [frame(3)]).kind, "stale", "a's batch after the navigation away");
+    const back = appendBatch(t, "a", 3, 0, [{ ...page("http://a/"), restored: true } as CaptureEvent, frame(4)]);
+    assert.ok(back.kind === "appended" && back.reset?.length === 1, "b's chunk goes, as on any navigation");
+    assert.equal(t.meta.url, "http://a/");
+    assert.equal(appendBatch(t, "a", 3, 0, [{ ...page("http://a/"), restored: true } as CaptureEvent, frame(4)]).kind, "duplicate", "a resend");
+    assert.equal(appendBatch(t, "a", 2, 0, [frame(3)]).kind, "duplicate", "an older batch resent late");
+    assert.equal(appendBatch(t, "b", 2, 0, [frame(5)]).kind, "stale", "b is the page navigated away from now");
+    appendBatch(t, "a", 4, 0, [frame(6)]);
+    const now = held(t);
+    assert.deepEqual(now.events.map((e) => (e.type === "ws-frame" && "text" in e.data ? e.data.text : e.type)), ["page", '42["n",4]', '42["n",6]']);
+    // restored without a navigation recorded in between (the tab went to a page with no hook): it starts over too
+    appendBatch(t, "a", 5, 0, [{ ...page("http://a/"), restored: true } as CaptureEvent]);
+    assert.deepEqual(held(t).events.map((e) => e.type), ["page"]);
+  });
+
   test("over the event cap the middle goes: the page's start and the newest events stay", () => {
     const t = newTab(2);
     appendBatch(t, "d", 1, 0, [page("http://a/"), frame(-1, '0{"sid":"x"}')]);

@@ -1,7 +1,7 @@
 // The built extension (dist/chrome) in Debian's Chromium, read through the REAL DevTools
 // window: demo pages of every socket.io line, the backlog of a panel opened late, a stopped
 // service worker, two tabs, reloads with and without "preserve log", a tab loaded before the
-// extension was enabled, and iframes.
+// extension was enabled, the back/forward cache, web workers, and iframes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
@@ -343,6 +343,59 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     }
   });
 
+  test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
+    // Engine.IO-shaped POSTs only, no connection left open: both pages can enter the cache
+    const site: Server = createServer((req, res) => {
+      if (req.url!.startsWith("/socket.io/")) {
+        req.resume();
+        res.writeHead(200, { "content-type": "text/plain; charset=UTF-8" });
+        res.end("ok");
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>bfcache</title><script>
+        addEventListener("pageshow", (e) => {
+          const tag = location.pathname.slice(1) + (e.persisted ? "-restored" : "-loaded");
+          window.sent = fetch("/socket.io/?EIO=4&transport=polling&sid=s", { method: "POST", body: "4" + tag }).then(() => tag);
+        });
+      </script>`);
+    });
+    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    try {
+      const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const sent = (page: Page) => page.evaluate(() => (window as unknown as { sent: Promise<string> }).sent);
+      const page = await chrome.ctx.newPage();
+      await page.goto(origin + "/a");
+      assert.equal(await sent(page), "a-loaded");
+      const panel = await chrome.openPanel(page);
+      await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
+      const shown = async () => {
+        const evs = await panelEvents(panel);
+        return evs.map((e) => (e.type === "page" ? `page ${new URL(e.url).pathname}${e.restored ? " restored" : ""}` : e.type === "http-request" && e.body && "text" in e.body ? e.body.text : e.type));
+      };
+      const until = async (want: string[], what: string) => {
+        let got = await shown();
+        for (let i = 0; i < 100 && JSON.stringify(got) !== JSON.stringify(want); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          got = await shown();
+        }
+        assert.deepEqual(got, want, what);
+      };
+      await until(["page /a", "4a-loaded", "http-response"], "the first page");
+      await page.goto(origin + "/b");
+      assert.equal(await sent(page), "b-loaded");
+      await until(["page /b", "4b-loaded", "http-response"], "the next page");
+      await page.goBack({ waitUntil: "commit" }); // a page restored from the cache fires no load
+      await page.waitForFunction(() => (window as unknown as { sent?: unknown }).sent !== undefined);
+      assert.equal(await sent(page), "a-restored", "the first page came back from the back/forward cache");
+      await until(["page /a restored", "4a-restored", "http-response"], "the restored page, and what it sent since");
+      await panel.close();
+      await page.close();
+    } finally {
+      site.close();
+    }
+  });
+
   test("hostile data from the page: escaped, and the panel never goes blank", async () => {
     const page = await openDemo("4");
     await run(page, "events", "acks");
@@ -433,6 +486,44 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       await page.close();
     } finally {
       outer.close();
+    }
+  });
+  test("web workers: the panel says which ones the page started, whose sockets it cannot see", async () => {
+    const site: Server = createServer((req, res) => {
+      if (req.url === "/w.js") {
+        res.writeHead(200, { "content-type": "text/javascript" });
+        res.end("onconnect = (e) => e.ports[0].postMessage('up'); onmessage = (e) => postMessage(e.data);");
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>workers</title><script>
+        window.up = Promise.all([
+          new Promise((r) => { const w = new Worker("w.js"); w.onmessage = (e) => r(e.data); w.postMessage("up"); }),
+          new Promise((r) => { const s = new SharedWorker("/w.js"); s.port.onmessage = (e) => r(e.data); }),
+        ]);
+      </script>`);
+    });
+    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    try {
+      const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const page = await chrome.ctx.newPage();
+      await page.goto(origin + "/");
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { up: Promise<string[]> }).up), ["up", "up"], "both workers run");
+      const panel = await chrome.openPanel(page);
+      const snap = await panel.waitFor((s) => s.workers === 2);
+      assert.equal(snap.coverage, "hooked");
+      const workers = (await panelEvents(panel)).filter((e) => e.type === "worker");
+      assert.deepEqual(workers.map((e) => [e.kind, e.url]), [["dedicated", origin + "/w.js"], ["shared", origin + "/w.js"]]);
+      let text = "";
+      for (let i = 0; i < 50 && !text.includes("web workers"); i++) {
+        text = await panel.evaluate<string>("document.getElementById('root').textContent");
+        if (!text.includes("web workers")) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.match(text, new RegExp(`This page started 2 web workers \\(${origin.replace(/\./g, "\\.")}/w\\.js\\)\\. Sockets opened inside workers are not captured`));
+      await panel.close();
+      await page.close();
+    } finally {
+      site.close();
     }
   });
 });

@@ -1,10 +1,13 @@
 // The built extension (dist/firefox) installed into Debian's firefox-esr (puppeteer-core over
 // WebDriver BiDi): 4.x and 2.x demo traffic captured by the hook, relayed, routed, and read
 // from the extension's own panel page opened in a tab, held to the same facts as in Chromium;
-// a page open before the add-on was installed (Firefox hooks it late: the panel says so);
+// a page open before the add-on was installed (Firefox hooks it late: the panel says so); a
+// page restored from the back/forward cache;
 // then the real toolbox opened on a tab, its Socket.IO panel selected and read over the
 // panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
 import { launchFirefox } from "./firefox-launch.ts";
@@ -160,6 +163,44 @@ describe("extension in Firefox ESR", () => {
       assert.doesNotMatch(await until(text, (t) => !t.includes("Reload page"), "the notice goes"), /started after this page/);
     } finally {
       await ff.close();
+    }
+  });
+  test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
+    const site: Server = createServer((req, res) => {
+      if (req.url!.startsWith("/socket.io/")) {
+        req.resume();
+        res.writeHead(200, { "content-type": "text/plain; charset=UTF-8" });
+        res.end("ok");
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>bfcache</title><script>
+        addEventListener("pageshow", (e) => {
+          const tag = location.pathname.slice(1) + (e.persisted ? "-restored" : "-loaded");
+          window.sent = fetch("/socket.io/?EIO=4&transport=polling&sid=s", { method: "POST", body: "4" + tag }).then(() => tag);
+        });
+      </script>`);
+    });
+    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    const page = await browser.newPage();
+    try {
+      const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const sent = () => page.evaluate(() => (window as unknown as { sent?: Promise<string> }).sent);
+      await page.goto(origin + "/a");
+      assert.equal(await sent(), "a-loaded");
+      await page.goto(origin + "/b");
+      assert.equal(await sent(), "b-loaded");
+      // a page restored from the cache fires no load event for goBack() to wait for
+      await page.evaluate(() => history.back());
+      assert.equal(await until(sent, (x) => typeof x === "string" && x.startsWith("a-"), "the first page is back"), "a-restored", "it came from the back/forward cache");
+      const panel = await openPanelPage(origin);
+      const shown = async () => (await panelEvents(panel)).map((e) =>
+        e.type === "page" ? `page ${new URL(e.url).pathname}${e.restored ? " restored" : ""}` : e.type === "http-request" && e.body && "text" in e.body ? e.body.text : e.type);
+      await until(shown, (x) => JSON.stringify(x) === JSON.stringify(["page /a restored", "4a-restored", "http-response"]), "the panel shows the restored page and what it sent since");
+      await panel.close();
+    } finally {
+      await page.close();
+      site.close();
     }
   });
 });

@@ -20,6 +20,8 @@ export interface PanelSnapshot {
   dropped: number;
   /** What the panel can see of the tab: "unknown" before its first delivery, "hooked", "late", "not-hooked". */
   coverage: string;
+  /** Web workers the page started (their sockets are out of the hook's reach). */
+  workers: number;
   report: unknown;
 }
 
@@ -182,6 +184,9 @@ function launchProfile(extArgs: string[], headless: boolean): Promise<{ ctx: Bro
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless,
     viewport: null,
+    // Playwright switches the back/forward cache off; the browsers people use have it on, and
+    // the extension must cope with pages that leave into it and come back (ext-chrome.test.ts).
+    ignoreDefaultArgs: ["--disable-back-forward-cache"],
     args: [...(headless ? ["--headless=new"] : []), ...extArgs, "--disable-background-networking", "--no-first-run"],
   }).then((ctx) => ({ ctx, profile }));
 }

@@ -48,6 +48,7 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       stopImmediatePropagation: Event.prototype.stopImmediatePropagation,
       addEventListener: EventTarget.prototype.addEventListener, removeEventListener: EventTarget.prototype.removeEventListener,
       getEvent: getterOf(window, "event"),
+      Worker: w.Worker, SharedWorker: w.SharedWorker, terminate: w.Worker?.prototype.terminate,
     };
     const out: Record<string, unknown> = {};
     for (const [k, f] of Object.entries(functions)) {
@@ -60,7 +61,8 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     out.descriptors = [desc(window, "WebSocket"), desc(window, "fetch"), desc(window, "XMLHttpRequest"), desc(window, "WebTransport"),
       desc(P, "send"), desc(P, "close"), desc(XP, "open"), desc(XP, "send"), desc(Function.prototype, "toString"), desc(WT?.prototype, "incomingBidirectionalStreams"),
       desc(P, "onmessage"), desc(XP, "onreadystatechange"), desc(Event.prototype, "stopImmediatePropagation"),
-      desc(EventTarget.prototype, "addEventListener"), desc(window, "event")];
+      desc(EventTarget.prototype, "addEventListener"), desc(window, "event"),
+      desc(window, "Worker"), desc(window, "SharedWorker"), desc(w.Worker?.prototype, "constructor"), desc(w.SharedWorker?.prototype, "constructor")];
     out.windowKeys = Object.keys(window);
     out.windowNames = Object.getOwnPropertyNames(window);
     out.windowSymbols = Object.getOwnPropertySymbols(window).map(String);
@@ -99,6 +101,22 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     out.fetchCall = await (w.fetch as typeof fetch).call(undefined, "/http-echo/?EIO=4&transport=polling&k=p", { method: "POST", body: "p" }).then((r) => r.text());
     out.fetchBadThis = await Promise.resolve().then(() => (w.fetch as typeof fetch).call({}, "/")).then(() => "ok", (e: Error) => e.name + ": " + e.message);
     out.fetchBadArg = await fetch("http://[", {}).then(() => "ok", (e: Error) => e.name + ": " + e.message);
+    // workers: the hook records that one started, and must change nothing about it
+    const W = w.Worker as typeof Worker;
+    const blob = URL.createObjectURL(new Blob(["onmessage = (e) => postMessage(e.data + '!')"], { type: "text/javascript" }));
+    const wk = new W(blob);
+    const reply = await new Promise((r) => { wk.onmessage = (e) => r(e.data); wk.postMessage("hi"); });
+    wk.terminate();
+    class WSub extends W { extra() { return 3; } }
+    const wsub = new WSub(new URL(blob));
+    wsub.terminate();
+    out.worker = [wk instanceof W, wk.constructor === W, Object.getPrototypeOf(wk) === W.prototype, Object.getPrototypeOf(W) === EventTarget, reply,
+      wsub instanceof WSub, wsub instanceof W, wsub.extra(), Object.keys(wk), attempt(() => new W("http://[")), attempt(() => (W as unknown as (u: string) => unknown)(blob))];
+    const SW = w.SharedWorker as typeof SharedWorker | undefined;
+    if (SW) {
+      const sh = new SW(blob, "probe");
+      out.sharedWorker = [sh instanceof SW, sh.constructor === SW, Object.getPrototypeOf(sh) === SW.prototype, typeof sh.port.postMessage, attempt(() => new SW("http://["))];
+    }
     if (WT) {
       const t = new WT(`https://127.0.0.1:${closedPort}/socket.io/?EIO=4&transport=webtransport`);
       out.wt = [t instanceof WT, t.constructor === WT, await t.ready.then(() => "ready", (e: Error) => e.name), await t.closed.then(() => "closed", (e: Error) => e.name)];
@@ -125,6 +143,12 @@ test("no difference a page can observe: identity, constants, names, source text,
     assert.equal(evs.filter((e) => e.type === "page").length, 1);
     assert.equal(evs.filter((e) => e.type === "ws-open").length, 4);
     assert.equal(evs.filter((e) => e.type === "http-request").length, 1);
+    // the two workers and the shared one that started (the bad URLs threw: nothing started)
+    const workers = evs.filter((e) => e.type === "worker");
+    assert.deepEqual(workers.map((e) => e.kind), ["dedicated", "dedicated", ...(results[0]!.sharedWorker ? ["shared"] : [])]);
+    // one blob: URL of this origin, given once as a string and once as a URL object
+    assert.equal(new Set(workers.map((e) => e.url)).size, 1, JSON.stringify(workers));
+    assert.ok(workers[0]!.url.startsWith("blob:" + server.origin + "/"), JSON.stringify(workers));
     if (results[0]!.wt) {
       const wt = evs.filter((e) => e.type === "wt-open" || e.type === "wt-close").map((e) => e.type);
       assert.deepEqual(wt, ["wt-open", "wt-close"]);

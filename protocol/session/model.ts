@@ -1540,7 +1540,9 @@ export class SessionModel {
   /**
    * A reconnecting client joins again the namespaces it had. When the session we linked as the
    * predecessor never had this one but another candidate of the same client did, that one is
-   * the real predecessor (two managers on one endpoint that dropped together).
+   * the real predecessor (two managers on one endpoint that dropped together). If that candidate
+   * was already taken by the other manager's reconnection, which joined nothing our linked
+   * predecessor lacks, the two links are swapped (the managers handshook in the other order).
    */
   private relinkByNamespace(s: EioSession, nsp: string): void {
     const prev = s.prev ? this.byKey.get(s.prev) : undefined;
@@ -1549,15 +1551,29 @@ export class SessionModel {
     if (!list) return;
     for (let i = list.length - 1; i >= 0 && i >= list.length - 32; i--) {
       const q = list[i]!;
-      if (q === s || q === prev || q.next !== null || q.startedAt >= s.startedAt || !q.namespaces.has(nsp)) continue;
+      if (q === s || q === prev || q.startedAt >= s.startedAt || !q.namespaces.has(nsp)) continue;
+      let taken: EioSession | undefined;
+      if (q.next !== null) {
+        taken = this.byKey.get(q.next);
+        if (!taken || taken === s || taken.linkedBy !== "reconnect" || taken.startedAt <= prev.startedAt) continue;
+        if (this.internals.get(taken.key)!.rejected.has(prev.key)) continue;
+        let fits = true;
+        for (const n of taken.namespaces.keys()) if (!prev.namespaces.has(n)) fits = false;
+        if (!fits) continue;
+      }
       const qint = this.internals.get(q.key)!;
       if (qint.clientLeftAt !== null) continue;
       const r = q.closeReason;
       if (r && ((r.kind === "close-packet" && r.by === "client") || r.kind === "page")) continue;
+      const pint = this.internals.get(prev.key)!;
       prev.next = null;
-      this.internals.get(prev.key)!.tentativeNext = null;
+      pint.tentativeNext = null;
       this.link(q, s, "reconnect");
-      if (q.state !== "closed") qint.tentativeNext = s.key;
+      qint.tentativeNext = q.state !== "closed" ? s.key : null;
+      if (taken) {
+        this.link(prev, taken, "reconnect");
+        if (prev.state !== "closed") pint.tentativeNext = taken.key;
+      }
       if (this.changes) this.change({ kind: "session", session: prev.key });
       return;
     }

@@ -677,6 +677,28 @@ test("two managers of one page drop together: each reconnection is linked by the
   assert.equal(bySid("other2").reconnect.prevSid, "other1");
 });
 
+test("two managers drop together and the one with fewer namespaces handshakes first: the links are swapped when the other joins what only its own predecessor had", () => {
+  const c = new Cap();
+  const open = (sid: string) => `0{"sid":"${sid}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}`;
+  const main = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(main, open("main1")).out(main, "40").in(main, '40{"sid":"a"}').out(main, "40/ticker,").in(main, '40/ticker,{"sid":"b"}');
+  const other = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(other, open("other1")).out(other, "40").in(other, '40{"sid":"c"}');
+  // main's socket closes last, so the first reconnection is linked to it at first
+  c.close(other, 1006).close(main, 1006, 2);
+  c.wait(300);
+  const other2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(other2, open("other2")).out(other2, "40").in(other2, '40{"sid":"f"}');
+  const main2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
+  c.in(main2, open("main2")).out(main2, "40").in(main2, '40{"sid":"d"}').out(main2, "40/ticker,").in(main2, '40/ticker,{"sid":"e"}');
+  const m = run(c);
+  const bySid = (sid: string) => m.toReport().connections.find((x) => x.sid === sid)!;
+  assert.equal(bySid("main2").reconnect.prevSid, "main1");
+  assert.equal(bySid("other2").reconnect.prevSid, "other1");
+  assert.equal(bySid("main1").reconnect.nextSid, "main2");
+  assert.equal(bySid("other1").reconnect.nextSid, "other2");
+});
+
 test("the page leaving its last namespace closes the session (client side); a later handshake is a new manager, not a reconnection", () => {
   const c = new Cap();
   const w = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);

@@ -7,14 +7,28 @@ import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
-  getter, promiseThen, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapConstructor, wrapMethod,
+  getter, isView, promiseThen, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapConstructor, wrapMethod,
 } from "./native.ts";
 
 const METHODS = /^(?:delete|get|head|options|post|put|patch)$/i;
 function normMethod(m: unknown): string {
   if (m === "GET" || m === "POST") return m; // what every Socket.IO client passes
-  const s = String(m);
-  return METHODS.test(s) ? strUpper(s) : s;
+  // not a string: the browser converts it once, and would see us convert it again (urlText)
+  if (typeof m !== "string") return "(not a string)";
+  return METHODS.test(m) ? strUpper(m) : m;
+}
+
+/**
+ * The text of a URL argument, read without running the page's code: a string, or a URL's href
+ * through the original getter. Anything else (an object with a toString of its own) is not
+ * read: the browser converts it once, and a second conversion by us would be seen by the page.
+ * No Socket.IO client passes one.
+ */
+const urlHref = getter<string>(NativeURL.prototype, "href");
+function urlText(u: unknown): string | undefined {
+  if (typeof u === "string") return u;
+  if (u instanceof NativeURL) return urlHref(u);
+  return undefined;
 }
 
 const ABSOLUTE = /^https?:\/\//i;
@@ -43,13 +57,15 @@ interface BodyCapture {
   unavailable?: string;
 }
 
+const searchParamsText = uncurry(URLSearchParams.prototype.toString) as (p: URLSearchParams) => string;
+
 /** What a request body looks like on the wire, read without disturbing the app's request. */
 function captureBody(body: unknown): BodyCapture {
   if (typeof body === "string") return { raw: body, enc: "binary", contentType: "text/plain;charset=UTF-8" };
-  if (body instanceof NativeArrayBuffer || ArrayBuffer.isView(body)) return { raw: snapshot(body), enc: "binary" };
+  if (body instanceof NativeArrayBuffer || isView(body)) return { raw: snapshot(body), enc: "binary" };
   if (body instanceof NativeBlob) return { raw: body, enc: "binary", contentType: body.type || undefined };
   if (body instanceof URLSearchParams) {
-    return { raw: body.toString(), enc: "binary", contentType: "application/x-www-form-urlencoded;charset=UTF-8" };
+    return { raw: searchParamsText(body), enc: "binary", contentType: "application/x-www-form-urlencoded;charset=UTF-8" };
   }
   if (body instanceof FormData) {
     // serialised by a Response: its own boundary, stated in its own content type
@@ -59,6 +75,9 @@ function captureBody(body: unknown): BodyCapture {
   }
   if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) return { enc: "binary", unavailable: "stream" };
   if (typeof Document !== "undefined" && body instanceof Document) return { enc: "binary", unavailable: "document" };
+  // Any other object is converted to text by the browser, once: converting it again would run the
+  // page's own toString a second time. Primitives convert without running page code.
+  if ((typeof body === "object" && body !== null) || typeof body === "function") return { enc: "binary", unavailable: "an object the browser converts to text" };
   return { raw: String(body), enc: "binary" };
 }
 
@@ -159,7 +178,11 @@ export function installXhr(win: typeof globalThis): void {
     const result = apply(original, self, args);
     try {
       let st = wmGet(states, self as object);
-      const text = String(args[1]); // once: the page's own toString must not see us call it twice
+      const text = urlText(args[1]);
+      if (text === undefined) {
+        if (st) st.matched = false; // reopened at a URL we do not read: not ours any more
+        return result;
+      }
       if (!st && !mayBeSocketIo(text)) return result;
       const url = resolve(text);
       const matched = url !== undefined && isSocketIoUrl(url);
@@ -182,8 +205,9 @@ export function installXhr(win: typeof globalThis): void {
   wrapMethod(proto, "setRequestHeader", (original, self, args) => {
     const result = apply(original, self, args);
     const st = wmGet(states, self as object);
-    if (st?.matched && strLower(String(args[0])) === "content-type") {
-      const v = String(args[1]);
+    // strings only: the browser converts anything else once, and would see us convert it again
+    if (st?.matched && typeof args[0] === "string" && typeof args[1] === "string" && strLower(args[0]) === "content-type") {
+      const v = args[1];
       st.contentType = st.contentType === undefined ? v : st.contentType + ", " + v;
     }
     return result;
@@ -244,8 +268,8 @@ export function installFetch(win: typeof globalThis): void {
       const input = args[0];
       const init = args[1] as RequestInit | undefined | null;
       const isRequest = input instanceof NativeRequest;
-      const text = isRequest ? "" : String(input);
-      const url = isRequest ? requestUrl(input) : mayBeSocketIo(text) ? resolve(text) : undefined;
+      const text = isRequest ? "" : urlText(input);
+      const url = isRequest ? requestUrl(input) : text !== undefined && mayBeSocketIo(text) ? resolve(text) : undefined;
       if (url !== undefined && isSocketIoUrl(url)) {
         conn = newConn();
         const method = normMethod(init?.method ?? (isRequest ? requestMethod(input) : "GET"));

@@ -10,7 +10,7 @@ import type { Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
-import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, bfcacheView, startBfcacheSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -344,35 +344,16 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
   });
 
   test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
-    // Engine.IO-shaped POSTs only, no connection left open: both pages can enter the cache
-    const site: Server = createServer((req, res) => {
-      if (req.url!.startsWith("/socket.io/")) {
-        req.resume();
-        res.writeHead(200, { "content-type": "text/plain; charset=UTF-8" });
-        res.end("ok");
-        return;
-      }
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><title>bfcache</title><script>
-        addEventListener("pageshow", (e) => {
-          const tag = location.pathname.slice(1) + (e.persisted ? "-restored" : "-loaded");
-          window.sent = fetch("/socket.io/?EIO=4&transport=polling&sid=s", { method: "POST", body: "4" + tag }).then(() => tag);
-        });
-      </script>`);
-    });
-    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    const site = await startBfcacheSite();
     try {
-      const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const origin = site.origin;
       const sent = (page: Page) => page.evaluate(() => (window as unknown as { sent: Promise<string> }).sent);
       const page = await chrome.ctx.newPage();
       await page.goto(origin + "/a");
       assert.equal(await sent(page), "a-loaded");
       const panel = await chrome.openPanel(page);
       await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
-      const shown = async () => {
-        const evs = await panelEvents(panel);
-        return evs.map((e) => (e.type === "page" ? `page ${new URL(e.url).pathname}${e.restored ? " restored" : ""}` : e.type === "http-request" && e.body && "text" in e.body ? e.body.text : e.type));
-      };
+      const shown = async () => bfcacheView(await panelEvents(panel));
       const until = async (want: string[], what: string) => {
         let got = await shown();
         for (let i = 0; i < 100 && JSON.stringify(got) !== JSON.stringify(want); i++) {

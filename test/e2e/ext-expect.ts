@@ -2,6 +2,8 @@
 // and the wire formats of PROTOCOL.md — never from the code under test. Shared by the Chromium
 // and Firefox tests so both browsers are held to the same facts.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { CaptureData, CaptureEvent } from "../../protocol/capture.ts";
 import { readHookBatch } from "../../extension/shared/wire.ts";
 
@@ -162,4 +164,35 @@ export function assertModel(line: string, report: ModelReport): Conn {
   assert.equal(typeof noAck.ackId, "number");
   assert.equal(noAck.ack, null, at("no-ack stays unanswered"));
   return main;
+}
+
+/**
+ * Two pages for the back/forward cache tests (`/a`, `/b`): on every pageshow each POSTs one
+ * Engine.IO-shaped request, "4<page>-loaded" or "4<page>-restored", and keeps its tag in
+ * `window.sent` (a promise). No connection stays open, so both pages can enter the cache.
+ */
+export async function startBfcacheSite(): Promise<{ origin: string; close(): void }> {
+  const site = createServer((req, res) => {
+    if (req.url!.startsWith("/socket.io/")) {
+      req.resume();
+      res.writeHead(200, { "content-type": "text/plain; charset=UTF-8" });
+      res.end("ok");
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<!doctype html><title>bfcache</title><script>
+      addEventListener("pageshow", (e) => {
+        const tag = location.pathname.slice(1) + (e.persisted ? "-restored" : "-loaded");
+        window.sent = fetch("/socket.io/?EIO=4&transport=polling&sid=s", { method: "POST", body: "4" + tag }).then(() => tag);
+      });
+    </script>`);
+  });
+  await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+  return { origin: `http://127.0.0.1:${(site.address() as AddressInfo).port}`, close: () => site.close() };
+}
+
+/** A bfcache site's traffic as a panel holds it: page events (path, restored), request bodies, other types. */
+export function bfcacheView(events: readonly CaptureEvent[]): string[] {
+  return events.map((e) =>
+    e.type === "page" ? `page ${new URL(e.url).pathname}${e.restored ? " restored" : ""}` : e.type === "http-request" && e.body && "text" in e.body ? e.body.text : e.type);
 }

@@ -6,8 +6,6 @@
 // then the real toolbox opened on a tab, its Socket.IO panel selected and read over the
 // panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
 import { launchFirefox } from "./firefox-launch.ts";
@@ -15,7 +13,7 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
-import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, bfcacheView, startBfcacheSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 
@@ -165,26 +163,12 @@ describe("extension in Firefox ESR", () => {
       await ff.close();
     }
   });
+
   test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
-    const site: Server = createServer((req, res) => {
-      if (req.url!.startsWith("/socket.io/")) {
-        req.resume();
-        res.writeHead(200, { "content-type": "text/plain; charset=UTF-8" });
-        res.end("ok");
-        return;
-      }
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><title>bfcache</title><script>
-        addEventListener("pageshow", (e) => {
-          const tag = location.pathname.slice(1) + (e.persisted ? "-restored" : "-loaded");
-          window.sent = fetch("/socket.io/?EIO=4&transport=polling&sid=s", { method: "POST", body: "4" + tag }).then(() => tag);
-        });
-      </script>`);
-    });
-    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    const site = await startBfcacheSite();
     const page = await browser.newPage();
     try {
-      const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const origin = site.origin;
       const sent = () => page.evaluate(() => (window as unknown as { sent?: Promise<string> }).sent);
       await page.goto(origin + "/a");
       assert.equal(await sent(), "a-loaded");
@@ -194,8 +178,7 @@ describe("extension in Firefox ESR", () => {
       await page.evaluate(() => history.back());
       assert.equal(await until(sent, (x) => typeof x === "string" && x.startsWith("a-"), "the first page is back"), "a-restored", "it came from the back/forward cache");
       const panel = await openPanelPage(origin);
-      const shown = async () => (await panelEvents(panel)).map((e) =>
-        e.type === "page" ? `page ${new URL(e.url).pathname}${e.restored ? " restored" : ""}` : e.type === "http-request" && e.body && "text" in e.body ? e.body.text : e.type);
+      const shown = async () => bfcacheView(await panelEvents(panel));
       await until(shown, (x) => JSON.stringify(x) === JSON.stringify(["page /a restored", "4a-restored", "http-response"]), "the panel shows the restored page and what it sent since");
       await panel.close();
     } finally {

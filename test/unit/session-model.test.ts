@@ -658,41 +658,39 @@ test("hostile input never throws: random event shapes and garbage frames", () =>
   assert.doesNotThrow(() => JSON.stringify(m.toReport()));
 });
 
-test("two managers of one page drop together: each reconnection is linked by the namespaces it joins again", () => {
+/**
+ * Two managers of one page on one endpoint: "main" (/ and /ticker) and "other" (/), whose sockets
+ * drop together and reconnect. `mainClosesFirst` and `mainReconnectsFirst` set the orders.
+ */
+function twoManagers(mainClosesFirst: boolean, mainReconnectsFirst: boolean): (sid: string) => { reconnect: { prevSid: string | null; nextSid: string | null } } {
   const c = new Cap();
+  const url = `ws://localhost:3000/socket.io/?EIO=4&transport=websocket`;
   const open = (sid: string) => `0{"sid":"${sid}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}`;
-  const main = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(main, open("main1")).out(main, "40").in(main, '40{"sid":"a"}').out(main, "40/ticker,").in(main, '40/ticker,{"sid":"b"}');
-  const other = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(other, open("other1")).out(other, "40").in(other, '40{"sid":"c"}');
-  c.close(main, 1006).close(other, 1006, 2);
+  const joinMain = (w: string, sid: string, s: string[]) =>
+    c.in(w, open(sid)).out(w, "40").in(w, `40{"sid":"${s[0]}"}`).out(w, "40/ticker,").in(w, `40/ticker,{"sid":"${s[1]}"}`);
+  const joinOther = (w: string, sid: string, s: string) => c.in(w, open(sid)).out(w, "40").in(w, `40{"sid":"${s}"}`);
+  const main = c.ws(url);
+  joinMain(main, "main1", ["a", "b"]);
+  const other = c.ws(url);
+  joinOther(other, "other1", "c");
+  if (mainClosesFirst) c.close(main, 1006).close(other, 1006, 2);
+  else c.close(other, 1006).close(main, 1006, 2);
   c.wait(300);
-  const main2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(main2, open("main2")).out(main2, "40").in(main2, '40{"sid":"d"}').out(main2, "40/ticker,").in(main2, '40/ticker,{"sid":"e"}');
-  const other2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(other2, open("other2")).out(other2, "40").in(other2, '40{"sid":"f"}');
+  const reconnect = [() => joinMain(c.ws(url), "main2", ["d", "e"]), () => joinOther(c.ws(url), "other2", "f")];
+  for (const f of mainReconnectsFirst ? reconnect : reconnect.reverse()) f();
   const m = run(c);
-  const bySid = (sid: string) => m.toReport().connections.find((x) => x.sid === sid)!;
+  return (sid) => m.toReport().connections.find((x) => x.sid === sid)!;
+}
+
+test("two managers of one page drop together: each reconnection is linked by the namespaces it joins again", () => {
+  const bySid = twoManagers(true, true);
   assert.equal(bySid("main2").reconnect.prevSid, "main1");
   assert.equal(bySid("other2").reconnect.prevSid, "other1");
 });
 
 test("two managers drop together and the one with fewer namespaces handshakes first: the links are swapped when the other joins what only its own predecessor had", () => {
-  const c = new Cap();
-  const open = (sid: string) => `0{"sid":"${sid}","upgrades":[],"pingInterval":25000,"pingTimeout":20000}`;
-  const main = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(main, open("main1")).out(main, "40").in(main, '40{"sid":"a"}').out(main, "40/ticker,").in(main, '40/ticker,{"sid":"b"}');
-  const other = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(other, open("other1")).out(other, "40").in(other, '40{"sid":"c"}');
-  // main's socket closes last, so the first reconnection is linked to it at first
-  c.close(other, 1006).close(main, 1006, 2);
-  c.wait(300);
-  const other2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(other2, open("other2")).out(other2, "40").in(other2, '40{"sid":"f"}');
-  const main2 = c.ws(`ws://localhost:3000/socket.io/?EIO=4&transport=websocket`);
-  c.in(main2, open("main2")).out(main2, "40").in(main2, '40{"sid":"d"}').out(main2, "40/ticker,").in(main2, '40/ticker,{"sid":"e"}');
-  const m = run(c);
-  const bySid = (sid: string) => m.toReport().connections.find((x) => x.sid === sid)!;
+  // main's socket closes last, so the first reconnection (other's) is linked to it at first
+  const bySid = twoManagers(false, false);
   assert.equal(bySid("main2").reconnect.prevSid, "main1");
   assert.equal(bySid("other2").reconnect.prevSid, "other1");
   assert.equal(bySid("main1").reconnect.nextSid, "main2");

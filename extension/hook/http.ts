@@ -7,28 +7,15 @@ import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
-  getter, isView, promiseThen, stringify, strLower, strUpper, uncurry, wmGet, wmSet, wrapConstructor, wrapMethod,
+  getter, isView, promiseThen, stringify, strLower, strUpper, uncurry, urlText, wmGet, wmSet, wrapConstructor, wrapMethod,
 } from "./native.ts";
 
 const METHODS = /^(?:delete|get|head|options|post|put|patch)$/i;
 function normMethod(m: unknown): string {
   if (m === "GET" || m === "POST") return m; // what every Socket.IO client passes
-  // not a string: the browser converts it once, and would see us convert it again (urlText)
+  // not a string: the browser converts it once, and would see us convert it again (native.ts urlText)
   if (typeof m !== "string") return "(not a string)";
   return METHODS.test(m) ? strUpper(m) : m;
-}
-
-/**
- * The text of a URL argument, read without running the page's code: a string, or a URL's href
- * through the original getter. Anything else (an object with a toString of its own) is not
- * read: the browser converts it once, and a second conversion by us would be seen by the page.
- * No Socket.IO client passes one.
- */
-const urlHref = getter<string>(NativeURL.prototype, "href");
-function urlText(u: unknown): string | undefined {
-  if (typeof u === "string") return u;
-  if (u instanceof NativeURL) return urlHref(u);
-  return undefined;
 }
 
 const ABSOLUTE = /^https?:\/\//i;

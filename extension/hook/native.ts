@@ -53,6 +53,18 @@ export function now(): number {
   return (originUs + relNow()) / 1000;
 }
 
+const urlHref = uncurry(getOwnPropertyDescriptor(URL.prototype, "href")!.get!) as (u: URL) => string;
+/**
+ * The text of a URL argument, read without running the page's code: a string, or a URL's href
+ * through the original getter. Anything else (an object with a toString of its own) is not read:
+ * the browser converts it once, and a second conversion by us would be seen by the page.
+ */
+export function urlText(u: unknown): string | undefined {
+  if (typeof u === "string") return u;
+  if (u instanceof NativeURL) return urlHref(u);
+  return undefined;
+}
+
 /** Reads an accessor of a prototype through its original getter (null if there is none). */
 export function getter<T>(proto: object, name: string): (self: unknown) => T {
   const d = getOwnPropertyDescriptor(proto, name);

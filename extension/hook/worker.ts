@@ -3,18 +3,17 @@
 // tabs, is a known pattern). What it can see is that the page started one: it records that, and
 // the panel says that a worker's traffic is out of reach rather than look complete.
 import { emit, newConn } from "./queue.ts";
-import { NativeURL, getter, wrapConstructor } from "./native.ts";
+import { NativeURL, urlText, wrapConstructor } from "./native.ts";
 
 export function installWorkers(win: typeof globalThis): void {
-  const href = getter<string>(NativeURL.prototype, "href");
-  /** The script's URL, resolved. Never stringifies the page's own objects: their toString would see a second call. */
+  /** The script's URL, resolved; "" for anything but a string or URL (urlText). */
   const urlOf = (u: unknown): string => {
-    if (u instanceof NativeURL) return href(u);
-    if (typeof u !== "string") return "";
+    const text = urlText(u);
+    if (text === undefined) return "";
     try {
-      return new NativeURL(u, document.baseURI).href;
+      return urlText(new NativeURL(text, document.baseURI)) ?? text;
     } catch {
-      return u;
+      return text;
     }
   };
   const wrap = (name: string, kind: "dedicated" | "shared") =>

@@ -20,6 +20,7 @@ export function extensionSteps(): string[] {
     `Chrome/Chromium: chrome://extensions → Developer mode → Load unpacked → ${chrome}`,
     `Firefox: about:debugging#/runtime/this-firefox → Load Temporary Add-on → ${firefox}/manifest.json`,
     "In DevTools the panel is the tab named \"Socket.IO\" (behind » when the tab strip is narrow).",
+    "Reload pages that were open before you loaded the extension: it captures a page from its first request on (the panel offers a Reload page button).",
     "Or let npm start do it: npm start -- --open (Chromium) or --open=firefox (firefox-esr) opens the demo with the extension and DevTools on the Socket.IO panel.",
   ];
 }

@@ -51,6 +51,11 @@ describe("npm start -- --open", () => {
     const r = await startAndStop("--open", /socket-scope: Chromium is open on (http:\/\/localhost:\d+\/\?\S+) with DevTools on the Socket\.IO panel \((\d+) events so far\)\./);
     assert.ok(r.match, `no "Chromium is open" line; stdout:\n${r.out.slice(-1500)}\nstderr:\n${r.err.slice(-1500)}`);
     assert.ok(Number(r.match[2]) > 1, `the panel records the demo page's traffic (${r.match[2]} events)`);
+    // what a newcomer without --open follows: how to load either build, where the panel is
+    assert.match(r.out, /Load unpacked → \S*chrome\b/);
+    assert.match(r.out, /Load Temporary Add-on → \S*firefox\/manifest\.json/);
+    assert.match(r.out, /the panel is the tab named "Socket\.IO"/);
+    assert.match(r.out, /Reload pages that were open before you loaded the extension/);
     assert.doesNotMatch(r.err, /--open failed/);
     assert.ok(r.stopMs >= 0 && r.stopMs < 20_000, `stopped ${r.stopMs} ms after Ctrl+C`);
   });

@@ -241,7 +241,21 @@ function mainHandlers(ctx: Ctx, api: Api, extra: { recovery?: (id: string) => vo
   s.on("shout", (msg: unknown) => { api.toAll("shout", msg); });
   s.on("restart", (cb: unknown) => {
     if (isFn(cb)) cb(true);
-    later(ctx, 50, () => ctx.restart());
+    // The ack must reach the client before the restart forgets its session: a polling client
+    // with no GET pending finds it in the write buffer only at its next poll, which a loaded
+    // machine can delay past a fixed 50 ms (seen in CI: "no ack for restart", 2.x polling). On
+    // the Engine.IO lines, wait for that buffer to drain (at most 2 s), then restart.
+    const conn = (s as Partial<SioSocket>).conn as (EngineSocket & { writeBuffer?: unknown[] }) | undefined;
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      later(ctx, 50, () => ctx.restart());
+    };
+    if (conn && Array.isArray(conn.writeBuffer) && conn.writeBuffer.length > 0) {
+      conn.on("drain", go);
+      later(ctx, 2000, go);
+    } else go();
   });
   if (extra.recovery) {
     const rec = extra.recovery;

@@ -4,7 +4,7 @@
 // added here (Chrome: background.service_worker; Firefox: background.scripts and the gecko
 // settings). Exported `buildExtension()` is what `npm start` calls.
 import { build, type Plugin } from "esbuild";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32, deflateRawSync, deflateSync } from "node:zlib";
@@ -82,7 +82,9 @@ export interface BuildOptions {
 export async function buildExtension(opts: BuildOptions = {}): Promise<{ chrome: string; firefox: string }> {
   const base = opts.outDir ?? join(root, "dist");
   const dist = { chrome: join(base, "chrome"), firefox: join(base, "firefox") };
-  const out = join(base, ".build");
+  // A staging dir of this build's own: two builds into one dist/ at once (npm start in two test
+  // files) must not delete each other's files mid-write (seen in CI: esbuild "Failed to write").
+  const out = join(base, `.build-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   rmSync(out, { recursive: true, force: true });
   await build({
     entryPoints: entries(),
@@ -102,13 +104,19 @@ export async function buildExtension(opts: BuildOptions = {}): Promise<{ chrome:
   });
   const icons = makeIcons();
   for (const target of ["chrome", "firefox"] as const) {
-    const dir = dist[target];
-    rmSync(dir, { recursive: true, force: true });
+    // assembled beside the staging files, then moved into place in one rename
+    const dir = join(out, target);
     mkdirSync(join(dir, "icons"), { recursive: true });
-    for (const f of readdirSync(out)) copyFileSync(join(out, f), join(dir, f));
+    for (const f of readdirSync(out)) if (statSync(join(out, f)).isFile()) copyFileSync(join(out, f), join(dir, f));
     for (const f of STATIC) copyFileSync(join(root, f), join(dir, f.split("/").pop()!));
     for (const [size, png] of icons) writeFileSync(join(dir, `icons/${size}.png`), png);
     writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifestFor(target), null, 2) + "\n");
+    rmSync(dist[target], { recursive: true, force: true });
+    try {
+      renameSync(dir, dist[target]);
+    } catch {
+      // another build moved its identical copy in between: keep that one
+    }
   }
   rmSync(out, { recursive: true, force: true });
   if (opts.pkg) {

@@ -91,7 +91,9 @@ for (const lib of ["siop2", "siop3", "siop4"] as const) {
 
   test(`${lib} encodes → ours decodes (rev ${rev})`, () => {
     fc.assert(
-      fc.property(packet(lib), (p) => {
+      // socket.io-parser 4 decodes at most 10 attachments by default (maxAttachments, a guard
+      // against floods) though its encoder writes more: beyond that the reference has no answer
+      fc.property(packet(lib).filter((p) => lib !== "siop4" || countBinary(p.data) <= 10), (p) => {
         const msgs = realEncode(lib, p);
         const ours = oursDecode(rev, msgs);
         assert.equal(ours.length, 1);

@@ -112,8 +112,10 @@ export function appendBatch(
   const last = m.docs[doc];
   // A top-frame document's first batch carries its page event; so does its first batch after a
   // back/forward-cache restore (PageEvent.restored), when a navigation had made it stale or
-  // not: either way that is a navigation back to it.
-  const page = frameId === 0 ? pageEvent(events) : undefined;
+  // not: either way that is a navigation back to it. A document already admitted can only
+  // restore with its page event first (the hook flushed everything at pagehide, and pageshow
+  // comes before anything else): only that item is looked at, not a flood's whole batch.
+  const page = frameId !== 0 ? undefined : pageEvent(last === undefined || last === -1 ? events : events.slice(0, 1));
   const restored = page?.restored === true;
   if (last === -1 && !restored) return { kind: "stale" };
   if (last !== undefined && last !== -1 && seq <= last) return { kind: "duplicate" };

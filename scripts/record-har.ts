@@ -25,9 +25,8 @@ interface Req {
   headers: Header[];
   postData?: { mimeType: string; text: string; encoding?: string };
   hasPostData: boolean;
-  /** Monotonic seconds (CDP `timestamp`) at the start; wall seconds only where no timestamp came (NaN t0). */
+  /** Monotonic seconds (CDP `timestamp`) at the start; NaN for a WebSocket until its handshake. */
   t0: number;
-  wall0: number;
   frameId?: string;
   status?: number;
   statusText?: string;
@@ -130,7 +129,7 @@ export class HarRecorder {
     const id = String(p.requestId);
     if (this.reqs.has(id)) return; // redirect: keep the first
     const headers = headersOf(request.headers);
-    const r: Req = { id, url, method: String(request.method ?? "GET"), headers, hasPostData: !!request.hasPostData, t0: ts, wall0: NaN, waits: [], done: false };
+    const r: Req = { id, url, method: String(request.method ?? "GET"), headers, hasPostData: !!request.hasPostData, t0: ts, waits: [], done: false };
     if (typeof p.frameId === "string") r.frameId = p.frameId;
     const mime = contentTypeOf(headers) ?? "";
     const entries = request.postDataEntries as { bytes?: string }[] | undefined;
@@ -222,8 +221,7 @@ export class HarRecorder {
     const url = String(p.url);
     if (!this.filter(url)) return;
     const id = String(p.requestId);
-    const now = Date.now() / 1000;
-    const r: Req = { id, url, method: "GET", headers: [], hasPostData: false, t0: NaN, wall0: now, ws: { messages: [] }, waits: [], done: true };
+    const r: Req = { id, url, method: "GET", headers: [], hasPostData: false, t0: NaN, ws: { messages: [] }, waits: [], done: true };
     this.reqs.set(id, r);
     this.order.push(r);
   }
@@ -280,7 +278,8 @@ export class HarRecorder {
 
   private entry(r: Req): unknown | null {
     const keepHeaders = !this.opts.dropHeaders;
-    const started = new Date((Number.isFinite(r.t0) ? this.wall(r.t0) : r.wall0) * 1000).toISOString();
+    if (!Number.isFinite(r.t0)) return null; // a WebSocket whose handshake never came
+    const started = new Date(this.wall(r.t0) * 1000).toISOString();
     const q = new URL(r.url);
     const queryString = [...q.searchParams].map(([name, value]) => ({ name, value }));
     const request = {
@@ -295,7 +294,6 @@ export class HarRecorder {
       ...(r.postData ? { postData: r.postData } : {}),
     };
     if (r.ws) {
-      if (!Number.isFinite(r.t0)) return null;
       const endAt = r.end ?? r.ws.closed;
       const wait = endAt !== undefined ? Math.max(0, (endAt - r.t0) * 1000) : 0;
       return {

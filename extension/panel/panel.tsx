@@ -171,9 +171,15 @@ function start(id: number): void {
   }, (s) => (status.value = s));
 }
 
+/** The inspected tab when running as a DevTools panel; undefined as panel.html in a tab. */
+function inspectedTab(): number | undefined {
+  const id = browser.devtools?.inspectedWindow?.tabId;
+  return typeof id === "number" ? id : undefined;
+}
+
 async function resolveTab(): Promise<void> {
-  const inspected = browser.devtools?.inspectedWindow?.tabId;
-  if (typeof inspected === "number") return start(inspected);
+  const inspected = inspectedTab();
+  if (inspected !== undefined) return start(inspected);
   // Outside DevTools (tests, Firefox without the toolbox): ?tab=<id> or ?url=<substring>.
   const q = new URLSearchParams(location.search);
   const t = Number(q.get("tab"));
@@ -232,8 +238,7 @@ function Toolbar() {
 
 /** Where the page is reloaded from: the inspected window in DevTools, the tab otherwise (`?tab=`). */
 function reloadPage(): void {
-  const dt = browser.devtools?.inspectedWindow;
-  if (dt && typeof dt.tabId === "number") dt.reload({});
+  if (inspectedTab() !== undefined) browser.devtools.inspectedWindow.reload({});
   else if (tabId.value !== null) void browser.tabs.reload(tabId.value);
 }
 
@@ -242,6 +247,8 @@ function coverage(): "unknown" | "hooked" | "late" | "not-hooked" {
   const t = top.value;
   return t === undefined ? "unknown" : t === null ? "not-hooked" : t.late ? "late" : "hooked";
 }
+/** Coverage that the Coverage notice explains (and the empty sessions list then leaves to it). */
+const explained = (c: ReturnType<typeof coverage>): c is "not-hooked" | "late" => c === "not-hooked" || c === "late";
 
 /**
  * Says why the panel cannot show everything: a tab whose page was open before the extension was
@@ -250,7 +257,7 @@ function coverage(): "unknown" | "hooked" | "late" | "not-hooked" {
  */
 function Coverage() {
   const c = coverage();
-  if (c !== "not-hooked" && c !== "late") return null;
+  if (!explained(c)) return null;
   return (
     <div class="notice" role="status" data-testid={c}>
       {c === "not-hooked"
@@ -497,8 +504,7 @@ function Sessions() {
   const sessions = model.sessions();
   const diags = model.diagnostics();
   const shownDiags = newest(diags, 200);
-  const c = coverage();
-  if (!sessions.length && (c === "not-hooked" || c === "late")) return null; // Coverage says why
+  if (!sessions.length && explained(coverage())) return null; // Coverage says why
   if (!sessions.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
   return (
     <div class="sessions">
@@ -642,7 +648,7 @@ if (typeof BroadcastChannel === "function") {
     try {
       const reply: ProbeReply = {
         re: m.id,
-        inDevTools: typeof browser.devtools?.inspectedWindow?.tabId === "number",
+        inDevTools: inspectedTab() !== undefined,
         snapshot: handle.snapshot(),
         events: handle.events(),
         text: document.getElementById("root")?.textContent ?? "",

@@ -53,8 +53,7 @@ function connect(): Runtime.Port | null {
   try {
     p = browser.runtime.connect({ name: CONTENT_PORT });
   } catch {
-    dead = true;
-    window.removeEventListener(HOOK_EVENT, onHook, true);
+    die();
     return null;
   }
   port = p;
@@ -62,12 +61,35 @@ function connect(): Runtime.Port | null {
   p.onDisconnect.addListener(() => {
     if (port !== p) return; // an old port, already replaced (back/forward cache: below)
     port = null;
+    if (orphaned()) return die();
     // Service worker stopped, bfcache, or extension gone. Resend what is not stored yet.
     if (unacked.length) setTimeout(resend, reconnectDelay);
     reconnectDelay = Math.min(reconnectDelay * 2, 2000);
   });
   for (const u of unacked) p.postMessage(u.msg);
   return p;
+}
+
+/**
+ * This context can never reach the extension again: it was updated, disabled or removed while
+ * the page stayed open (Chromium then leaves this script running with `runtime.id` gone).
+ */
+function orphaned(): boolean {
+  try {
+    return !browser.runtime?.id;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Stops listening for good. The hook then finds its next batch untaken and stops recording
+ * (../hook/queue.ts `recording`): a page left open across an update costs nothing until it
+ * reloads.
+ */
+function die(): void {
+  dead = true;
+  window.removeEventListener(HOOK_EVENT, onHook, true);
 }
 
 function resend(): void {
@@ -138,6 +160,9 @@ function flush(): void {
 function onHook(ev: Event): void {
   const detail = (ev as CustomEvent<unknown>).detail;
   if (typeof detail !== "string" || detail.length === 0) return;
+  if (dead || (!port && orphaned())) return die();
+  // "taken": the hook stops recording when a batch comes back without this (../hook/queue.ts)
+  ev.preventDefault();
   pending.push(detail);
   pendingSize += detail.length;
   if (!pendingHasTraffic && hasTraffic(detail)) pendingHasTraffic = true;

@@ -2,7 +2,7 @@
 // long-polling transport). Request bodies are copied before the browser sends them; response
 // bodies come from the XHR once it is DONE, or from `response.clone()` for fetch, so the app's
 // own stream is neither consumed nor delayed.
-import { emit, newConn, retract, type Encoding, type Raw } from "./queue.ts";
+import { emit, newConn, recording, retract, type Encoding, type Raw } from "./queue.ts";
 import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
 import {
@@ -165,7 +165,7 @@ export function installXhr(win: typeof globalThis): void {
     const result = apply(original, self, args);
     try {
       let st = wmGet(states, self as object);
-      const text = urlText(args[1]);
+      const text = recording ? urlText(args[1]) : undefined;
       if (text === undefined) {
         if (st) st.matched = false; // reopened at a URL we do not read: not ours any more
         return result;
@@ -250,6 +250,7 @@ export function installFetch(win: typeof globalThis): void {
   }
 
   wrapMethod(win, "fetch", (original, self, args) => {
+    if (!recording) return apply(original, self, args);
     let conn: string | undefined;
     try {
       const input = args[0];

@@ -11,7 +11,7 @@
 // name, length, source text, prototype, constants), nothing enumerable is added to window,
 // and a second injection into the same window does nothing.
 import { HOOK_EVENT } from "../shared/bridge.ts";
-import { emit, flushNow, newConn } from "./queue.ts";
+import { emit, flushNow, newConn, restart } from "./queue.ts";
 import { addListener, dispatch, getter, installToStringMask } from "./native.ts";
 import { installWebSocket } from "./websocket.ts";
 import { installFetch, installXhr } from "./http.ts";
@@ -28,18 +28,29 @@ function alreadyInstalled(win: Window): boolean {
   return answer.installed;
 }
 
+/** The page event that starts a document's capture. */
+function pageEvent(): { type: "page"; conn: string; url: string; late?: true } {
+  const page: { type: "page"; conn: string; url: string; late?: true } = { type: "page", conn: newConn(), url: String(location.href) };
+  // At document_start the document is still loading; later means the browser injected us into a
+  // page that was already open (Firefox does so when the add-on is installed, enabled or updated).
+  if (document.readyState !== "loading") page.late = true;
+  return page;
+}
+
 function install(win: typeof globalThis): void {
   if (alreadyInstalled(win as unknown as Window)) return;
   addListener(win, PROBE, (e: Event) => {
     const d = (e as CustomEvent<unknown>).detail;
-    if (d && typeof d === "object") (d as { installed?: boolean }).installed = true;
+    if (!d || typeof d !== "object") return;
+    (d as { installed?: boolean }).installed = true;
+    // A second hook means the browser injected the extension into this open page again (Firefox
+    // does on an update or re-enable), with a new relay: record for it from now on, saying
+    // that what happened before is not captured. (A page that sends this probe itself only
+    // restarts its own capture.)
+    restart(pageEvent());
   }, true);
   installToStringMask();
-  // At document_start the document is still loading; later means the browser injected us into a
-  // page that was already open (Firefox does so when the add-on is installed or enabled).
-  const page: { type: "page"; conn: string; url: string; late?: true } = { type: "page", conn: newConn(), url: String(location.href) };
-  if (document.readyState !== "loading") page.late = true;
-  emit(page);
+  emit(pageEvent());
   for (const part of [installWebSocket, installXhr, installFetch, installWebTransport, installWorkers]) {
     try {
       part(win);

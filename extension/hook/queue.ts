@@ -56,6 +56,15 @@ let lastFlush = -Infinity;
 /** How many events it held: FLOOD_EVENTS or more sets the flood pace. */
 let lastSize = 0;
 let flushing = false;
+/**
+ * False once a batch found nobody to take it: the relay answers every batch (preventDefault on
+ * the cancelable CustomEvent), so an unanswered one means the extension was updated, disabled or
+ * removed while this page stayed open. Chromium never injects a relay into it again, and a hook
+ * recording for nobody costs the page every message's work until it reloads: everything that
+ * records checks this first. A hook injected into this window later (Firefox re-injects on an
+ * update) asks for the first one (./index.ts), which then records again (`restart`).
+ */
+export let recording = true;
 
 const prefix = Math.floor(mathRandom() * 2 ** 32).toString(36);
 /** What this document's relative compact items are read against; written before every batch. */
@@ -85,6 +94,7 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
   ev.v = CAPTURE_VERSION;
   ev.ts = ts;
   const e: Entry = { ev, key, raw, enc };
+  if (!recording) return e;
   queue[queue.length] = e;
   schedule(ts);
   return e;
@@ -96,6 +106,7 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
  * final: a string, or bytes the app can no longer change (a Blob, read later, goes through `emit`).
  */
 export function emitFrame(conn: number, dir: 0 | 1, raw: string | Uint8Array): void {
+  if (!recording) return;
   const t = relNow();
   queue[queue.length] = [conn, dir, t, raw];
   schedule((originUs + t) / 1000);
@@ -184,12 +195,32 @@ function send(batch: Array<Entry | QueuedFrame>): void {
       if (data !== undefined) ev[e.key!] = data;
       out[out.length] = ev;
     }
+    let taken = true;
     try {
-      dispatch(target, new CE(HOOK_EVENT, { detail: hookBatchText(base, stringify(out)) }));
+      taken = !dispatch(target, new CE(HOOK_EVENT, { detail: hookBatchText(base, stringify(out)), cancelable: true }));
     } catch {
       // a listener's failure is not the page's problem
     }
+    if (!taken) return stop();
   }
+}
+
+/** Nobody takes our batches any more (see `recording`): stop recording, drop what waits. */
+function stop(): void {
+  recording = false;
+  queue = [];
+}
+
+/**
+ * Starts over for a new relay (the extension was injected into this page again: ./index.ts):
+ * records from now on, beginning with `page`, the page event that tells the new relay's
+ * background which document this is. Whatever waits is dropped: it was queued for a relay that
+ * is gone, and `page` says (PageEvent.late) that the page's earlier traffic is not captured.
+ */
+export function restart(page: Draft): void {
+  recording = true;
+  queue = [];
+  emit(page);
 }
 
 function flush(): void {

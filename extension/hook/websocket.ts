@@ -2,7 +2,7 @@
 // prototype chain and constants unchanged) after adding our own capture-phase listeners —
 // added first, so they run before any app listener and never change what the app sees.
 // `send` and `close` are patched on the prototype.
-import { connId, emit, emitFrame, newConnNumber, type Raw } from "./queue.ts";
+import { connId, emit, emitFrame, newConnNumber, recording, type Raw } from "./queue.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, wmGet, wmSet,
   wrapConstructor, wrapMethod,
@@ -45,6 +45,7 @@ export function installWebSocket(win: typeof globalThis): void {
 
   // isTrusted is unforgeable: events the page dispatches itself are not traffic
   function onMessage(this: WebSocket, ev: Event): void {
+    if (!recording) return;
     const st = wmGet(states, this);
     if (!st || !ev.isTrusted) return;
     try {
@@ -90,7 +91,7 @@ export function installWebSocket(win: typeof globalThis): void {
 
   wrapMethod(proto, "send", (original, self, args) => {
     const st = wmGet(states, self as object);
-    if (!st) return apply(original, self, args);
+    if (!st || !recording) return apply(original, self, args);
     const wasOpen = readyState(self) === 1;
     const result = apply(original, self, args);
     // CLOSING/CLOSED sockets discard the data without throwing: nothing went on the wire.

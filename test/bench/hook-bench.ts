@@ -259,7 +259,7 @@ export function bareHookSides(browser: Browser): OpenSide {
   return async (side) => {
     const context = await browser.newContext();
     if (side === "with") {
-      await context.addInitScript(`window.addEventListener(${JSON.stringify(HOOK_EVENT)}, (e) => { const d = e.detail; JSON.parse(d.slice(d.indexOf("|", d.indexOf("|") + 1) + 1)); });`);
+      await context.addInitScript(`window.addEventListener(${JSON.stringify(HOOK_EVENT)}, (e) => { e.preventDefault(); const d = e.detail; JSON.parse(d.slice(d.indexOf("|", d.indexOf("|") + 1) + 1)); });`);
       await context.addInitScript(await bundleHook());
     }
     const page = await context.newPage();

@@ -344,6 +344,49 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     }
   });
 
+  test("the extension switched off while a page stays open: the page's hook stops recording for nobody, the page works on, a reload captures again", async () => {
+    // Chromium leaves an open tab's content scripts running when the extension is disabled or
+    // updated, and never injects the new relay into it: the hook would record every message for
+    // nobody until the page reloads.
+    const sw = await launchChrome(dist.chrome, { switchable: true });
+    try {
+      await sw.ctx.addInitScript(RECORDER);
+      const page = await sw.ctx.newPage();
+      await page.goto(demo.pageUrl({ line: "4" }));
+      await page.evaluate(() => window.demo.ready);
+      const batches = () => page.evaluate(() => (window as unknown as { __rec: string[] }).__rec.length);
+      // the demo's ticker sends every second, so a recording hook sends a batch every second
+      const after = async (ms: number) => {
+        await new Promise((r) => setTimeout(r, ms));
+        return batches();
+      };
+      await run(page, "events");
+      const on = await batches();
+      assert.ok((await after(2500)) > on, "the hook records the ticker while the extension is on");
+      await sw.setEnabled(false);
+      await run(page, "events", "acks"); // the page works on
+      // the first batch after the switch finds no relay to take it; none follows
+      const off = await after(2500);
+      assert.equal(await after(2500), off, "nothing recorded once nobody listens");
+      // still nobody after switching back on: Chromium injects nothing into the open tab
+      await sw.setEnabled(true);
+      await run(page, "events");
+      assert.equal(await after(2500), off, "the old hook stays quiet (the panel asks for a reload)");
+      await page.reload();
+      await page.evaluate(() => window.demo.ready);
+      await run(page, "events");
+      const recording = async () => {
+        const events = await recordedIn(page);
+        return events.some((e) => e.type === "page") && events.some((e) => e.type === "ws-frame");
+      };
+      let ok = await recording();
+      for (let i = 0; i < 50 && !ok; i++) ok = await after(100).then(recording);
+      assert.ok(ok, "the reloaded page is recorded");
+    } finally {
+      await sw.close();
+    }
+  });
+
   test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
     const site = await startBfcacheSite();
     try {

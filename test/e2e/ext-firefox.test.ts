@@ -164,6 +164,43 @@ describe("extension in Firefox ESR", () => {
     }
   });
 
+  test("updated while a page is open: the page's first hook records for the new version, and the panel says what it missed", async () => {
+    // Firefox injects the new version's content scripts into open tabs on an update. The page
+    // keeps its first hook (a page-world script cannot be unloaded), so the new hook defers to
+    // it: that one must record for the new relay, starting with a page event saying that the
+    // page's earlier traffic is not in the new version's backlog.
+    const ff = await launchFirefox({
+      args: ["--remote-allow-system-access"],
+      extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
+    });
+    try {
+      const build = (await buildForTest()).firefox;
+      await ff.installExtension(build);
+      const page = await ff.newPage();
+      const url = demo.pageUrl({ line: "4" });
+      await page.goto(url);
+      await page.waitForFunction(() => window.demo !== undefined);
+      await page.evaluate(() => window.demo.ready);
+      assert.ok((await page.evaluate(() => window.demo.run("events"))).ok);
+      await ff.installExtension(build); // the same id again: an update
+      await sleep(1500); // the ticker's traffic while the new version comes up
+      for (const s of ["events", "acks"]) assert.ok((await page.evaluate((name) => window.demo.run(name), s)).ok);
+      const panel = await ff.newPage();
+      panel.goto(`moz-extension://${UUID}/panel.html?url=${encodeURIComponent(url)}`).catch(() => {});
+      const snap = (): Promise<PanelSnapshot> =>
+        panel.evaluate(() => (window as unknown as { __socketScopePanel: { snapshot(): PanelSnapshot } }).__socketScopePanel.snapshot());
+      await until(snap, (s) => s?.coverage === "late", "the panel says the capture started late");
+      const sent = (evs: CaptureEvent[]) => evs.filter((e) => e.type === "ws-frame" && e.dir === "out" && "text" in e.data).map((e) => (e as { data: { text: string } }).data.text);
+      const evs = await until(() => panelEvents(panel), (x) => sent(x ?? []).some((t) => t.includes('"no-ack"')), "the page's frames since the update reach the new version");
+      const first = evs[0] as { type: string; late?: boolean };
+      assert.deepEqual([first.type, first.late], ["page", true], "they follow a page event that says the capture started late");
+      // (the page's socket was opened before the update: the new version has its frames, not its
+      // handshake, so the model cannot decode them; the notice asks for a reload)
+    } finally {
+      await ff.close();
+    }
+  });
+
   test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
     const site = await startBfcacheSite();
     const page = await browser.newPage();

@@ -221,7 +221,7 @@ export async function settledBatches(read: () => Promise<string[]>): Promise<str
 // page.evaluate call it; defined non-enumerable like the collector, on every page alike.)
 export const COLLECTOR = `Object.defineProperty(window, "__hookBatches", { value: [], enumerable: false });
 Object.defineProperty(window, "__name", { value: (f) => f, enumerable: false });
-window.addEventListener(${JSON.stringify(HOOK_EVENT)}, (e) => window.__hookBatches.push(e.detail));`;
+window.addEventListener(${JSON.stringify(HOOK_EVENT)}, (e) => { e.preventDefault(); window.__hookBatches.push(e.detail); });`;
 
 export interface HookPage {
   context: BrowserContext;

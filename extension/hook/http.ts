@@ -7,7 +7,8 @@ import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
-  getter, isView, promiseThen, stringify, strLower, strUpper, uncurry, urlText, wmGet, wmSet, wrapConstructor, wrapMethod,
+  getter, getOwnPropertyDescriptor, isArray, isView, NativeProxy, ownKeys, promiseThen, reflectGet, stringify, strLower, strUpper, uncurry, urlText, wmGet, wmSet,
+  wrapConstructor, wrapMethod,
 } from "./native.ts";
 
 const METHODS = /^(?:delete|get|head|options|post|put|patch)$/i;
@@ -234,6 +235,7 @@ export function installFetch(win: typeof globalThis): void {
   const requestBody = getter<unknown>(NativeRequest.prototype, "body");
   const requestHeaders = getter<Headers>(NativeRequest.prototype, "headers");
   const requestClone = uncurry(NativeRequest.prototype.clone);
+  const requestBuffer = uncurry(NativeRequest.prototype.arrayBuffer);
   const responseStatus = getter<number>(NativeResponse.prototype, "status");
   const responseHeaders = getter<Headers>(NativeResponse.prototype, "headers");
   const responseClone = uncurry(NativeResponse.prototype.clone);
@@ -249,33 +251,111 @@ export function installFetch(win: typeof globalThis): void {
     });
   }
 
+  // The page's `init` is read by fetch() alone: it gets a view of `init` that remembers what
+  // each property gave it (or threw), and the request is recorded from those values afterwards.
+  // Reading `init` ourselves as well ran a page's getters (or Proxy traps) twice.
+  function remembering(init: object, seen: Seen): object {
+    return new NativeProxy(init, {
+      get(target, key) {
+        try {
+          const v = reflectGet(target, key);
+          if (typeof key === "string") seen.props[key] = { v };
+          return v;
+        } catch (e) {
+          seen.threw = true; // fetch() rejects with it: no request goes out
+          throw e;
+        }
+      },
+    });
+  }
+
+  /**
+   * The content type a fetch() `headers` value gives, read without running the page's code: a
+   * Headers object through the original `get`, or an object or array of pairs whose values are
+   * plain data. Undefined when it has none; null when that cannot be told (a getter among them
+   * is not called).
+   */
+  function contentTypeOf(h: unknown): string | undefined | null {
+    if (typeof h !== "object" || h === null) return null;
+    if (h instanceof NativeHeaders) return (headersGet(h, "content-type") as string | null) ?? undefined;
+    let unknown = false;
+    const data = (o: object, k: PropertyKey): unknown => {
+      const d = getOwnPropertyDescriptor(o, k);
+      if (d && !("value" in d)) unknown = true;
+      return d && "value" in d ? d.value : undefined;
+    };
+    let found: string | undefined;
+    const add = (k: unknown, v: unknown) => {
+      if (typeof k === "string" && typeof v === "string" && strLower(k) === "content-type") found = found === undefined ? v : found + ", " + v;
+    };
+    if (isArray(h)) {
+      const n = data(h, "length");
+      for (let i = 0; typeof n === "number" && i < n; i++) {
+        const pair = data(h, i);
+        if (isArray(pair)) add(data(pair, 0), data(pair, 1));
+      }
+    } else {
+      const keys = ownKeys(h);
+      for (let i = 0; i < keys.length; i++) add(keys[i], data(h, keys[i]!));
+    }
+    return found ?? (unknown ? null : undefined);
+  }
+
+  /** What fetch() read from the page's `init` (by property name), and whether a read threw. */
+  interface Seen {
+    props: Record<string, { v: unknown }>;
+    threw: boolean;
+  }
+
   wrapMethod(win, "fetch", (original, self, args) => {
     if (!recording) return apply(original, self, args);
-    let conn: string | undefined;
+    const input = args[0];
+    let url: string | undefined;
+    let fromInput: Promise<Uint8Array> | undefined;
+    let isRequest = false;
     try {
-      const input = args[0];
-      const init = args[1] as RequestInit | undefined | null;
-      const isRequest = input instanceof NativeRequest;
+      isRequest = input instanceof NativeRequest;
       const text = isRequest ? "" : urlText(input);
-      const url = isRequest ? requestUrl(input) : text !== undefined && mayBeSocketIo(text) ? resolve(text) : undefined;
-      if (url !== undefined && isSocketIoUrl(url)) {
-        conn = newConn();
-        const method = normMethod(init?.method ?? (isRequest ? requestMethod(input) : "GET"));
-        let contentType: string | undefined;
-        let body: BodyCapture | undefined;
-        if (init && init.headers !== undefined) contentType = new NativeHeaders(init.headers).get("content-type") ?? undefined;
-        else if (isRequest) contentType = headersGet(requestHeaders(input), "content-type") ?? undefined;
-        if (init && init.body !== undefined && init.body !== null) body = captureBody(init.body);
-        else if (isRequest && requestBody(input) !== null) {
-          const copy = requestClone(input) as Request;
-          body = { raw: promiseThen(copy.arrayBuffer(), (b) => new NativeUint8Array(b as ArrayBuffer)) as Promise<Uint8Array>, enc: "auto" };
-        }
-        emitRequest(conn, method, url, contentType, body);
+      url = isRequest ? requestUrl(input) : text !== undefined && mayBeSocketIo(text) ? resolve(text) : undefined;
+      if (url !== undefined && !isSocketIoUrl(url)) url = undefined;
+      // a Request's own body, copied before fetch() takes it (unless `init` gives another)
+      if (url !== undefined && isRequest && requestBody(input) !== null) {
+        fromInput = promiseThen(requestBuffer(requestClone(input)) as Promise<ArrayBuffer>, (b) => new NativeUint8Array(b as ArrayBuffer)) as Promise<Uint8Array>;
       }
     } catch {
-      conn = undefined; // the native fetch will report whatever was wrong with the arguments
+      url = undefined;
     }
-    const p = apply(original, self, args) as Promise<Response>;
+    if (url === undefined) return apply(original, self, args);
+    const init = args[1];
+    const seen: Seen = { props: { __proto__: null } as never, threw: false };
+    let call = args;
+    if (typeof init === "object" && init !== null) {
+      call = [input, remembering(init, seen)];
+      for (let i = 2; i < args.length; i++) call[i] = args[i];
+    }
+    const p = apply(original, self, call) as Promise<Response>;
+    if (seen.threw) return p;
+    let conn: string | undefined;
+    try {
+      conn = newConn();
+      const given = (k: string): { v: unknown } | undefined => {
+        const r = seen.props[k];
+        return r !== undefined && r.v !== undefined ? r : undefined;
+      };
+      const m = given("method");
+      const method = m ? normMethod(m.v) : isRequest ? requestMethod(input) : "GET";
+      const body = given("body")?.v;
+      let capture: BodyCapture | undefined;
+      if (body !== undefined && body !== null) capture = captureBody(body);
+      else if (fromInput) capture = { raw: fromInput, enc: "auto" };
+      const h = given("headers");
+      const ct = h ? contentTypeOf(h.v) : isRequest ? (headersGet(requestHeaders(input), "content-type") as string | null) ?? undefined : undefined;
+      // not the body's default type when the page's headers may set another
+      if (ct === null && capture) capture.contentType = undefined;
+      emitRequest(conn, method, url, ct ?? undefined, capture);
+    } catch {
+      conn = undefined;
+    }
     if (conn === undefined) return p;
     const id = conn;
     return promiseThen(p, (resp) => {

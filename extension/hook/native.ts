@@ -11,6 +11,8 @@ export const uncurry = <F extends Fn>(f: F) => bindCall(f);
 
 export const apply = Reflect.apply;
 export const construct = Reflect.construct;
+export const reflectGet = Reflect.get;
+export const ownKeys = Reflect.ownKeys;
 export const defineProperty = Reflect.defineProperty;
 export const getOwnPropertyDescriptor = Reflect.getOwnPropertyDescriptor;
 export const stringify = JSON.stringify;

@@ -117,6 +117,21 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
     x2.send("4url");
     const f = await (w.fetch as typeof fetch)(text("/http-echo/?EIO=4&transport=polling&k=fobj") as unknown as string, { method: "POST", body: text("4fobj") as unknown as string }).then((r) => r.text());
     out.conversions = [conversions, await x1done, x1.responseText, await x2done, x2.responseText, f];
+    // a Socket.IO request's init: the browser reads each property once, in its own order, and
+    // so must it be with the hook (which records the request without reading init itself)
+    const reads: string[] = [];
+    const init = (body: string, method: () => string) => ({
+      get method() { reads.push("method"); return method(); },
+      get body() { reads.push("body"); return body; },
+      get headers() { reads.push("headers"); return { get "content-type"() { reads.push("content-type"); return "text/plain"; } }; },
+      get signal() { reads.push("signal"); return undefined; },
+    });
+    const fi = await (w.fetch as typeof fetch)("/http-echo/?EIO=4&transport=polling&k=init", init("4init", () => "POST")).then((r) => r.text());
+    const thrown = await (w.fetch as typeof fetch)("/http-echo/?EIO=4&transport=polling&k=initboom", init("4x", () => { throw new Error("method boom"); }))
+      .then(() => "resolved", (e: Error) => e.message);
+    const invalid = await (w.fetch as typeof fetch)("/http-echo/?EIO=4&transport=polling&k=get-body", init("4x", () => "GET"))
+      .then(() => "resolved", (e: Error) => e.name + ": " + e.message);
+    out.initReads = [reads.join(","), fi, thrown, invalid];
     // workers: the hook records that one started, and must change nothing about it
     const W = w.Worker as typeof Worker;
     const blob = URL.createObjectURL(new Blob(["onmessage = (e) => postMessage(e.data + '!')"], { type: "text/javascript" }));
@@ -151,6 +166,10 @@ test("no difference a page can observe: identity, constants, names, source text,
     await hp.context.close();
   }
   assert.ok(String((results[0]!["fn send"] as unknown[])[0]).includes("[native code]"));
+  // the init probe is live: without the hook the browser read each property of a good init once
+  const [reads, echoed] = results[0]!.initReads as string[];
+  assert.equal(echoed, "4init");
+  assert.deepEqual(reads!.split(",").slice(0, 5).sort(), ["body", "content-type", "headers", "method", "signal"]);
   assert.deepEqual(results[1], results[0]);
   assert.deepEqual(results[2], results[0]);
   // and the hook did record what the probe did (so the comparison above is with a live hook)
@@ -159,7 +178,14 @@ test("no difference a page can observe: identity, constants, names, source text,
     assert.equal(evs.filter((e) => e.type === "page").length, 1);
     assert.equal(evs.filter((e) => e.type === "ws-open").length, 4);
     // the probe's fetch, and the XHR opened with a URL object; not those given objects of the page's
-    assert.deepEqual(evs.filter((e) => e.type === "http-request").map((e) => new URL(e.url).searchParams.get("k")), ["p", "url"]);
+    const requests = evs.filter((e) => e.type === "http-request");
+    // (not the init whose getter threw: fetch() rejected before sending; the GET with a body is
+    // recorded, and its failure after it, as fetch() reports it)
+    assert.deepEqual(requests.map((e) => new URL(e.url).searchParams.get("k")), ["p", "url", "init", "get-body"]);
+    // the init's request, from what the browser read (a content type behind a getter is not
+    // read again, nor replaced by the body's default)
+    const fromInit = requests[2]!;
+    assert.deepEqual([fromInit.method, fromInit.contentType, fromInit.body], ["POST", undefined, { text: "4init" }]);
     // the two workers and the shared one that started (the bad URLs threw: nothing started)
     const workers = evs.filter((e) => e.type === "worker");
     assert.deepEqual(workers.map((e) => e.kind), ["dedicated", "dedicated", ...(results[0]!.sharedWorker ? ["shared"] : [])]);

@@ -143,6 +143,13 @@ function onBatch(port: Runtime.Port, m: BatchMsg): void {
     if (r.kind === "appended") {
       await persist(t, [r.chunk, ...r.rewritten], [...(r.reset ?? []), ...r.evicted]);
       broadcast(tabId, eventsMsg(tabId, r.chunk, t.meta));
+      // sub-frames that were restored with this page before it said so (backlog.ts TabLog.held)
+      for (const h of r.released ?? []) {
+        const rh = appendBatch(t, h.doc, h.seq, h.frameId, h.events, h.relayDropped, h.extra);
+        if (rh.kind !== "appended") continue;
+        await persist(t, [rh.chunk, ...rh.rewritten], rh.evicted);
+        broadcast(tabId, eventsMsg(tabId, rh.chunk, t.meta));
+      }
     }
     try {
       port.postMessage({ kind: "ack", seq: m.seq });

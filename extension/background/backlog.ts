@@ -64,8 +64,19 @@ export interface TabMeta {
   hooked?: boolean;
   /** That document's hook started after it had begun loading (PageEvent.late). */
   late?: true;
-  /** Last stored batch seq per document; -1 = the document belongs to a page navigated away from. */
+  /**
+   * Last stored batch seq per document. A document is live while it belongs to the current
+   * top-level page (`docPage`); -1 is how earlier versions marked a document navigated away from.
+   */
   docs: Record<string, number>;
+  /**
+   * Which top-level page each document belongs to (its `page` when first admitted), so that a page
+   * restored from the back/forward cache brings its sub-frames back with it. Absent in metas stored
+   * by earlier versions (their documents are live until `docs` says -1).
+   */
+  docPage?: Record<string, number>;
+  /** The current top-level page: the event index at which it began (a restore goes back to its own). */
+  page?: number;
   /** Chunk starts, oldest first (storage keys `chunk:<tab>:<start>`). */
   chunks: number[];
 }
@@ -73,7 +84,26 @@ export interface TabMeta {
 export interface TabLog {
   meta: TabMeta;
   chunks: Chunk[];
+  /**
+   * Sub-frame batches that say their document was restored from the back/forward cache while
+   * their page is not the current one: the top frame's restore (a batch from another port) may
+   * come next, and brings them in. In memory only; the next navigation drops them.
+   */
+  held?: HeldBatch[];
 }
+
+/** A batch appendBatch held back, with its arguments. */
+export interface HeldBatch {
+  doc: string;
+  seq: number;
+  frameId: number;
+  events: readonly unknown[];
+  relayDropped: number;
+  extra: { frameUrl?: string; json?: string; base?: DocBase };
+}
+
+/** How many sub-frame batches a tab holds back at most (the oldest go). */
+const MAX_HELD = 16;
 
 export function newTab(tabId: number, next = 0): TabLog {
   return { meta: { tabId, first: next, next, pageStart: next, dropped: 0, bytes: 0, url: "", docs: {}, chunks: [] }, chunks: [] };
@@ -82,6 +112,8 @@ export function newTab(tabId: number, next = 0): TabLog {
 export type AppendResult =
   | { kind: "duplicate" }
   | { kind: "stale" }
+  /** A restored sub-frame's batch waiting for its page's restore (TabLog.held). */
+  | { kind: "held" }
   | {
       kind: "appended";
       chunk: Chunk;
@@ -91,6 +123,8 @@ export type AppendResult =
       rewritten: Chunk[];
       /** A top-frame navigation cleared the previous page's chunks first. */
       reset: Chunk[] | null;
+      /** Held batches this restore brought back: the caller appends them next, in order. */
+      released?: HeldBatch[];
     };
 
 /**
@@ -110,21 +144,34 @@ export function appendBatch(
 ): AppendResult {
   const m = tab.meta;
   const last = m.docs[doc];
-  // A top-frame document's first batch carries its page event; so does its first batch after a
-  // back/forward-cache restore (PageEvent.restored), when a navigation had made it stale or
-  // not: either way that is a navigation back to it. A document already admitted can only
-  // restore with its page event first (the hook flushed everything at pagehide, and pageshow
-  // comes before anything else): only that item is looked at, not a flood's whole batch.
-  const page = frameId !== 0 ? undefined : pageEvent(last === undefined || last === -1 ? events : events.slice(0, 1));
+  const known = last !== undefined;
+  const docPage = m.docPage?.[doc];
+  // navigated away from: its page is not the current one (or an earlier version marked it -1)
+  const stale = last === -1 || (known && docPage !== undefined && docPage !== (m.page ?? 0));
+  // A top-frame document's first batch carries its page event; so does any document's first
+  // batch after a back/forward-cache restore (PageEvent.restored). A document already admitted
+  // can only restore with its page event first (the hook flushed everything at pagehide, and
+  // pageshow comes before anything else): only that item is looked at, not a flood's whole batch.
+  const page = frameId !== 0 && !stale ? undefined : pageEvent(!known || last === -1 ? events : events.slice(0, 1));
   const restored = page?.restored === true;
-  if (last === -1 && !restored) return { kind: "stale" };
-  if (last !== undefined && last !== -1 && seq <= last) return { kind: "duplicate" };
+  if (stale && !restored) return { kind: "stale" };
+  if (known && last !== -1 && seq <= last) return { kind: "duplicate" };
+  if (frameId !== 0 && stale) {
+    // A sub-frame restored with its page. The top frame's restore comes on another port, before
+    // or after this: hold this until then (a restore that makes this page current again
+    // releases it). A document of an earlier version's meta has no page to go back to.
+    if (last === -1 || docPage === undefined) return { kind: "stale" };
+    const held = (tab.held ??= []);
+    held.push({ doc, seq, frameId, events, relayDropped, extra });
+    if (held.length > MAX_HELD) held.shift();
+    return { kind: "held" };
+  }
   let reset: Chunk[] | null = null;
-  const nav = page && (last === undefined || restored) ? page : undefined;
+  let released: HeldBatch[] | undefined;
+  const nav = frameId === 0 && page && (!known || restored) ? page : undefined;
   if (nav) {
     reset = tab.chunks;
     tab.chunks = [];
-    for (const d of Object.keys(m.docs)) m.docs[d] = -1;
     m.first = m.next;
     m.pageStart = m.next;
     m.bytes = 0;
@@ -133,10 +180,25 @@ export function appendBatch(
     m.hooked = true;
     if (nav.late) m.late = true;
     else delete m.late;
+    // back to the page this document began, with its sub-frames; or a new page
+    m.page = restored && docPage !== undefined ? docPage : m.next;
+    const held = tab.held ?? [];
+    released = held.filter((h) => m.docPage?.[h.doc] === m.page);
+    tab.held = undefined;
+    for (const d of Object.keys(m.docs)) {
+      // documents stored by an earlier version have no page: they belong to the one navigated away from
+      if (m.docPage?.[d] === undefined && d !== doc) m.docs[d] = -1;
+    }
   }
   m.docs[doc] = seq;
+  (m.docPage ??= {})[doc] ??= m.page ?? 0;
   const keys = Object.keys(m.docs);
-  if (keys.length > MAX_DOCS) for (const k of keys.slice(0, keys.length - MAX_DOCS)) delete m.docs[k];
+  if (keys.length > MAX_DOCS) {
+    for (const k of keys.slice(0, keys.length - MAX_DOCS)) {
+      delete m.docs[k];
+      delete m.docPage[k];
+    }
+  }
   m.dropped += relayDropped;
   const json = extra.json ?? JSON.stringify(events);
   const bytes = json.length;
@@ -189,7 +251,9 @@ export function appendBatch(
   }
   m.first = tab.chunks.length ? tab.chunks[0]!.start : m.next;
   m.chunks = tab.chunks.map((c) => c.start);
-  return { kind: "appended", chunk, evicted, rewritten, reset };
+  const r: AppendResult = { kind: "appended", chunk, evicted, rewritten, reset };
+  if (released?.length) r.released = released;
+  return r;
 }
 
 /** The batch's page event (a document's first event, object form), if it has one. */

@@ -75,6 +75,42 @@ describe("tab backlog", () => {
     assert.deepEqual(held(t).events.map((e) => e.type), ["page"]);
   });
 
+  test("back/forward cache: a page's sub-frames come back with it, whichever frame says so first", () => {
+    const restoredPage = (url: string) => ({ ...page(url), restored: true }) as CaptureEvent;
+    const texts = (t: TabLog) => held(t).events.map((e) => `${e.frameId}:` + (e.type === "ws-frame" && "text" in e.data ? e.data.text : e.type));
+    for (const subFirst of [false, true]) {
+      const t = newTab(9);
+      appendBatch(t, "a", 1, 0, [page("http://a/"), frame(1)]);
+      appendBatch(t, "sa", 1, 4, [page("http://a/frame"), frame(2)]);
+      appendBatch(t, "b", 1, 0, [page("http://b/"), frame(3)]);
+      assert.equal(appendBatch(t, "sa", 2, 4, [frame(9)]).kind, "stale", "a sub-frame of the page navigated away from");
+      const sub = () => appendBatch(t, "sa", 3, 4, [restoredPage("http://a/frame"), frame(4)]);
+      if (subFirst) assert.equal(sub().kind, "held", "its restore waits for its page's");
+      const back = appendBatch(t, "a", 2, 0, [restoredPage("http://a/"), frame(5)]);
+      assert.equal(back.kind, "appended");
+      if (subFirst) {
+        assert.ok(back.kind === "appended" && back.released?.length === 1, "the page's restore releases it");
+        for (const h of back.kind === "appended" ? back.released! : []) assert.equal(appendBatch(t, h.doc, h.seq, h.frameId, h.events, h.relayDropped, h.extra).kind, "appended");
+      } else {
+        assert.equal(sub().kind, "appended", "its page is current again");
+      }
+      assert.equal(appendBatch(t, "sa", 4, 4, [frame(6)]).kind, "appended", "and its traffic goes on");
+      assert.equal(appendBatch(t, "sa", 3, 4, [restoredPage("http://a/frame"), frame(4)]).kind, "duplicate", "a resend");
+      assert.equal(appendBatch(t, "b", 2, 0, [frame(7)]).kind, "stale", "b is the page navigated away from now");
+      assert.deepEqual(texts(t), ["0:page", '0:42["n",5]', "4:page", '4:42["n",4]', '4:42["n",6]'], subFirst ? "sub-frame first" : "top frame first");
+    }
+    // a sub-frame restored with a page that does not come back (a new navigation instead) stays out
+    const t = newTab(10);
+    appendBatch(t, "a", 1, 0, [page("http://a/")]);
+    appendBatch(t, "sa", 1, 4, [page("http://a/frame")]);
+    appendBatch(t, "b", 1, 0, [page("http://b/")]);
+    assert.equal(appendBatch(t, "sa", 2, 4, [{ ...page("http://a/frame"), restored: true } as CaptureEvent]).kind, "held");
+    const c = appendBatch(t, "c", 1, 0, [page("http://c/")]);
+    assert.ok(c.kind === "appended" && !c.released, "nothing released by another page");
+    assert.equal(t.held, undefined, "and nothing held any more");
+    assert.deepEqual(texts(t), ["0:page"]);
+  });
+
   test("over the event cap the middle goes: the page's start and the newest events stay", () => {
     const t = newTab(2);
     appendBatch(t, "d", 1, 0, [page("http://a/"), frame(-1, '0{"sid":"x"}')]);

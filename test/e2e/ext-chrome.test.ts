@@ -387,6 +387,45 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     }
   });
 
+  test("back/forward cache: a page's frame is restored with it, and its traffic shown again", async () => {
+    const site = await startBfcacheSite();
+    try {
+      const origin = site.origin;
+      const page = await chrome.ctx.newPage();
+      // (read through the top page: Playwright loses track of a frame restored from the cache)
+      const sent = () => page.evaluate(() => Promise.all([window, document.querySelector("iframe")!.contentWindow!].map((w) => (w as unknown as { sent?: Promise<string> }).sent)));
+      await page.goto(origin + "/c");
+      await page.waitForFunction(() => (document.querySelector("iframe")?.contentWindow as unknown as { sent?: unknown } | null)?.sent !== undefined);
+      assert.deepEqual(await sent(), ["c-loaded", "c-frame-loaded"]);
+      const panel = await chrome.openPanel(page);
+      await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
+      /** What the panel holds, per frame: the top's and the sub-frame's. */
+      const shown = async () => {
+        const evs = await panelEvents(panel);
+        return [bfcacheView(evs.filter((e) => (e.frameId ?? 0) === 0)), bfcacheView(evs.filter((e) => (e.frameId ?? 0) !== 0))];
+      };
+      const until = async (want: string[][], what: string) => {
+        let got = await shown();
+        for (let i = 0; i < 100 && JSON.stringify(got) !== JSON.stringify(want); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          got = await shown();
+        }
+        assert.deepEqual(got, want, what);
+      };
+      await until([["page /c", "4c-loaded", "http-response"], ["page /c-frame", "4c-frame-loaded", "http-response"]], "the page and its frame");
+      await page.goto(origin + "/b");
+      await until([["page /b", "4b-loaded", "http-response"], []], "the next page");
+      await page.goBack({ waitUntil: "commit" });
+      await page.waitForFunction(() => String((window as unknown as { sent?: unknown }).sent) !== "undefined" && location.pathname === "/c");
+      assert.deepEqual(await sent(), ["c-restored", "c-frame-restored"], "both came back from the back/forward cache");
+      await until([["page /c restored", "4c-restored", "http-response"], ["page /c-frame restored", "4c-frame-restored", "http-response"]], "the restored page and its frame, and what each sent since");
+      await panel.close();
+      await page.close();
+    } finally {
+      site.close();
+    }
+  });
+
   test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
     const site = await startBfcacheSite();
     try {

@@ -180,7 +180,9 @@ export async function startBfcacheSite(): Promise<{ origin: string; close(): voi
       return;
     }
     res.writeHead(200, { "content-type": "text/html" });
-    res.end(`<!doctype html><title>bfcache</title><script>
+    // /c holds a same-origin frame, /c-frame, that sends on its own pageshow too
+    const frame = req.url === "/c" ? `<iframe src="/c-frame"></iframe>` : "";
+    res.end(`<!doctype html><title>bfcache</title>${frame}<script>
       addEventListener("pageshow", (e) => {
         const tag = location.pathname.slice(1) + (e.persisted ? "-restored" : "-loaded");
         window.sent = fetch("/socket.io/?EIO=4&transport=polling&sid=s", { method: "POST", body: "4" + tag }).then(() => tag);

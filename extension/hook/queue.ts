@@ -221,7 +221,20 @@ export function restart(page: Draft): void {
   recording = true;
   queue = [];
   emit(page);
+  for (let i = 0; i < onRestart.length; i++) {
+    try {
+      onRestart[i]!();
+    } catch {
+      // never disturb the page
+    }
+  }
 }
+
+/**
+ * What the parts of the hook say again after `restart`, following its page event: the
+ * connections still open (./websocket.ts), whose opening the new relay never saw.
+ */
+export const onRestart: Array<() => void> = [];
 
 function flush(): void {
   scheduled = false;

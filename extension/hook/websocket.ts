@@ -2,13 +2,15 @@
 // prototype chain and constants unchanged) after adding our own capture-phase listeners —
 // added first, so they run before any app listener and never change what the app sees.
 // `send` and `close` are patched on the prototype.
-import { connId, emit, emitFrame, newConnNumber, recording, type Raw } from "./queue.ts";
+import { connId, emit, emitFrame, newConnNumber, onRestart, recording, type Raw } from "./queue.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, wmGet, wmSet,
   wrapConstructor, wrapMethod,
 } from "./native.ts";
 
 interface WsState {
+  ws: WebSocket;
+  url: string;
   conn: string;
   /** The connection's number (its frames' relative compact items carry it). */
   n: number;
@@ -16,6 +18,16 @@ interface WsState {
 }
 
 const states = new WeakMap<object, WsState>();
+/**
+ * The sockets not closed yet (an open socket is kept alive by the browser anyway), to say them
+ * again to a new relay (queue.ts `restart`). Plain indexed loops: the page may patch Array methods.
+ */
+const live: WsState[] = [];
+function forget(st: WsState): void {
+  let j = 0;
+  for (let i = 0; i < live.length; i++) if (live[i] !== st) live[j++] = live[i]!;
+  live.length = j;
+}
 
 /** Copies what the app passed to send() (it may reuse its buffer right after). */
 export function snapshot(data: unknown): Raw {
@@ -68,6 +80,7 @@ export function installWebSocket(win: typeof globalThis): void {
   function onClose(this: WebSocket, ev: Event): void {
     const st = wmGet(states, this);
     if (!st || !ev.isTrusted) return;
+    forget(st);
     const code = closeCode(ev);
     const by = st.closedByPage ? "page" : code === 1006 ? undefined : "remote";
     emit({ type: "ws-close", conn: st.conn, code, reason: closeReason(ev), wasClean: closeClean(ev), by });
@@ -75,11 +88,12 @@ export function installWebSocket(win: typeof globalThis): void {
 
   function track(ws: WebSocket, args: unknown[]): WsState {
     const n = newConnNumber();
-    const st: WsState = { conn: connId(n), n, closedByPage: false };
+    const st: WsState = { ws, url: wsUrl(ws), conn: connId(n), n, closedByPage: false };
     wmSet(states, ws, st);
+    live[live.length] = st;
     const p = args[1];
     const protocols = p === undefined ? undefined : typeof p === "string" ? [p] : Array.from(p as Iterable<string>, String);
-    emit({ type: "ws-open", conn: st.conn, url: wsUrl(ws), protocols });
+    emit({ type: "ws-open", conn: st.conn, url: st.url, protocols });
     addListener(ws, "open", onOpen, true);
     addListener(ws, "message", onMessage, true);
     addListener(ws, "error", onError, true);
@@ -88,6 +102,16 @@ export function installWebSocket(win: typeof globalThis): void {
   }
 
   wrapConstructor<typeof WebSocket>(win, "WebSocket", track);
+
+  // A new relay (queue.ts `restart`) never saw these sockets open: say so now, with the
+  // subprotocol the server chose, so that what they carry from here on can be decoded.
+  onRestart[onRestart.length] = () => {
+    for (let i = 0; i < live.length; i++) {
+      const st = live[i]!;
+      emit({ type: "ws-open", conn: st.conn, url: st.url });
+      if (readyState(st.ws) === 1) emit({ type: "ws-opened", conn: st.conn, protocol: wsProtocol(st.ws) });
+    }
+  };
 
   wrapMethod(proto, "send", (original, self, args) => {
     const st = wmGet(states, self as object);

@@ -8,11 +8,12 @@
 // machine, too much to see a 2-3% change; CPU per round trip of one process kind is steadier,
 // and says where a cost is. It steered the work behind the ext-bench figures in docs/performance.md.
 //   node --import tsx test/bench/ext-cpu.ts [ws|polling] [rounds=8] [seconds per run=3]
-// Renderers are listed by pid: the page's starts before its DevTools window's.
+// Renderers are listed by pid: the page's starts before its DevTools window's. Under each
+// process, its threads (by name) that used at least 0.5 µs per round trip.
 import { buildForTest, launchChrome, launchPlainChrome, openDevTools } from "../e2e/ext-harness.ts";
 import { startTestServer } from "../e2e/hook-helpers.ts";
 import { DRIVER } from "./hook-bench.ts";
-import { browserTree, chromiumProcesses } from "./procs.ts";
+import { browserTree, chromiumProcesses, threadCpu } from "./procs.ts";
 
 const fn = process.argv[2] === "polling" ? "pollRun" : "wsRun";
 const rounds = Number(process.argv[3] ?? 8);
@@ -40,14 +41,20 @@ try {
   const add = (side: Side, key: string, v: number) => cpu[side].set(key, (cpu[side].get(key) ?? 0) + v);
   for (let r = 0; r < rounds; r++) {
     for (const side of (r % 2 ? ["with", "without"] : ["without", "with"]) as Side[]) {
-      const before = new Map(browserTree(chromiumProcesses(), dirs[side]).map((p) => [p.pid, p.cpu]));
+      const tree = browserTree(chromiumProcesses(), dirs[side]);
+      const before = new Map(tree.map((p) => [p.pid, p.cpu]));
+      const threadsBefore = new Map(tree.map((p) => [p.pid, threadCpu(p.pid)]));
       const node0 = process.cpuUsage();
       count[side] += (await run(side, ms)).n;
       // the side's deferred work (batches, the worker, the panel's next render) lands in its own window
       await new Promise((res) => setTimeout(res, 600));
       const node = process.cpuUsage(node0);
       add(side, "node (driver + test server)", (node.user + node.system) / 1e6);
-      for (const p of browserTree(chromiumProcesses(), dirs[side])) add(side, `${p.kind} #${p.pid}`, p.cpu - (before.get(p.pid) ?? p.cpu));
+      for (const p of browserTree(chromiumProcesses(), dirs[side])) {
+        add(side, `${p.kind} #${p.pid}`, p.cpu - (before.get(p.pid) ?? p.cpu));
+        const t0 = threadsBefore.get(p.pid);
+        for (const [name, c] of threadCpu(p.pid)) add(side, `${p.kind} #${p.pid} › ${name}`, c - (t0?.get(name) ?? 0));
+      }
     }
   }
   const unit = fn === "wsRun" ? "round trip" : "request";
@@ -56,8 +63,9 @@ try {
     let total = 0;
     for (const [k, v] of [...cpu[side]].sort((a, b) => a[0].localeCompare(b[0]))) {
       const per = (v * 1e6) / count[side];
-      total += per;
-      if (per >= 0.5) console.log(`  ${per.toFixed(1).padStart(8)}  ${k}`);
+      const thread = k.includes(" › ");
+      if (!thread) total += per;
+      if (per >= 0.5) console.log(`  ${thread ? "  " : ""}${per.toFixed(1).padStart(8)}  ${thread ? k.slice(k.indexOf(" › ") + 3) : k}`);
     }
     console.log(`  ${total.toFixed(1).padStart(8)}  in all`);
   }

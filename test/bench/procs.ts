@@ -36,6 +36,32 @@ export function chromiumProcesses(): Map<number, Proc> {
   return out;
 }
 
+/**
+ * CPU seconds each thread of process `pid` used so far, summed by thread name (Chromium names
+ * its threads: CrRendererMain shows as the binary's name, Chrome_ChildIOThread, Compositor,
+ * ServiceWorker thread, ThreadPoolForegroundWorker…; trailing numbers dropped). Empty when gone.
+ */
+export function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${t}/stat`, "utf8");
+      const name = s.slice(s.indexOf("(") + 1, s.lastIndexOf(")")).replace(/\d+$/, "");
+      const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / TICKS);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
 /** The processes of the browser whose command line names `userDataDir` (itself and its descendants). */
 export function browserTree(all: Map<number, Proc>, userDataDir: string): Proc[] {
   const owns = (p: Proc) => p.args.some((a) => a === `--user-data-dir=${userDataDir}`);

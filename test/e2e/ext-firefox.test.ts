@@ -21,13 +21,16 @@ const UUID = "6f1f4b1e-5c0a-4d7e-9a51-50c4e7c0de01";
 let demo: Demo;
 let browser: Browser;
 
+/** firefox-esr where the add-on, once installed, has the fixed UUID its panel's URL names. */
+const launchWithUuid = () => launchFirefox({
+  args: ["--remote-allow-system-access"],
+  extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
+});
+
 before(async () => {
   const dist = await buildForTest();
   demo = await startDemo({ quiet: true, lines: ["4", "2"] });
-  browser = await launchFirefox({
-    args: ["--remote-allow-system-access"],
-    extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
-  });
+  browser = await launchWithUuid();
   await browser.installExtension(dist.firefox);
 });
 after(async () => {
@@ -48,9 +51,9 @@ async function until<T>(f: () => Promise<T>, ok: (x: T) => boolean, what: string
   return x;
 }
 
-/** panel.html in a tab, following the tab whose page URL contains `match`. */
-async function openPanelPage(match: string): Promise<Page> {
-  const p = await browser.newPage();
+/** panel.html in a tab (of `b`), following the tab whose page URL contains `match`. */
+async function openPanelPage(match: string, b: Browser = browser): Promise<Page> {
+  const p = await b.newPage();
   // moz-extension:// pages never fire a 'load' puppeteer sees: poll instead of awaiting goto
   p.goto(`moz-extension://${UUID}/panel.html?url=${encodeURIComponent(match)}`).catch(() => {});
   await until(() => p.evaluate(() => typeof (window as unknown as { __socketScopePanel?: unknown }).__socketScopePanel), (t) => t === "object", "the panel page loads");
@@ -131,10 +134,7 @@ describe("extension in Firefox ESR", () => {
   test("installed while a page is open: Firefox hooks it late, the panel says so, and its Reload button captures everything", async () => {
     // Firefox injects an add-on's content scripts into the tabs already open when it is
     // installed: the hook then starts after the page made its sockets, and sees none of them.
-    const ff = await launchFirefox({
-      args: ["--remote-allow-system-access"],
-      extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
-    });
+    const ff = await launchWithUuid();
     try {
       const page = await ff.newPage();
       const url = demo.pageUrl({ line: "4" });
@@ -143,10 +143,8 @@ describe("extension in Firefox ESR", () => {
       await page.evaluate(() => window.demo.ready);
       await ff.installExtension((await buildForTest()).firefox);
       assert.ok((await page.evaluate(() => window.demo.run("events"))).ok);
-      const panel = await ff.newPage();
-      panel.goto(`moz-extension://${UUID}/panel.html?url=${encodeURIComponent(url)}`).catch(() => {});
-      const snap = (): Promise<PanelSnapshot> =>
-        panel.evaluate(() => (window as unknown as { __socketScopePanel: { snapshot(): PanelSnapshot } }).__socketScopePanel.snapshot());
+      const panel = await openPanelPage(url, ff);
+      const snap = () => snapshot(panel);
       const text = () => panel.evaluate(() => document.getElementById("root")?.textContent ?? "");
       const late = await until(snap, (s) => s?.coverage === "late", "the panel sees the late hook");
       assert.equal((late.report as ModelReport).connections.length, 0, "the page's socket, made before the hook, is not in the model");
@@ -169,10 +167,7 @@ describe("extension in Firefox ESR", () => {
     // keeps its first hook (a page-world script cannot be unloaded), so the new hook defers to
     // it: that one must record for the new relay, starting with a page event saying that the
     // page's earlier traffic is not in the new version's backlog.
-    const ff = await launchFirefox({
-      args: ["--remote-allow-system-access"],
-      extraPrefsFirefox: { "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: UUID }) },
-    });
+    const ff = await launchWithUuid();
     try {
       const build = (await buildForTest()).firefox;
       await ff.installExtension(build);
@@ -185,10 +180,8 @@ describe("extension in Firefox ESR", () => {
       await ff.installExtension(build); // the same id again: an update
       await sleep(1500); // the ticker's traffic while the new version comes up
       for (const s of ["events", "acks"]) assert.ok((await page.evaluate((name) => window.demo.run(name), s)).ok);
-      const panel = await ff.newPage();
-      panel.goto(`moz-extension://${UUID}/panel.html?url=${encodeURIComponent(url)}`).catch(() => {});
-      const snap = (): Promise<PanelSnapshot> =>
-        panel.evaluate(() => (window as unknown as { __socketScopePanel: { snapshot(): PanelSnapshot } }).__socketScopePanel.snapshot());
+      const panel = await openPanelPage(url, ff);
+      const snap = () => snapshot(panel);
       await until(snap, (s) => s?.coverage === "late", "the panel says the capture started late");
       const sent = (evs: CaptureEvent[]) => evs.filter((e) => e.type === "ws-frame" && e.dir === "out" && "text" in e.data).map((e) => (e as { data: { text: string } }).data.text);
       const evs = await until(() => panelEvents(panel), (x) => sent(x ?? []).some((t) => t.includes('"no-ack"')), "the page's frames since the update reach the new version");

@@ -2,7 +2,7 @@
 // WebDriver BiDi): 4.x and 2.x demo traffic captured by the hook, relayed, routed, and read
 // from the extension's own panel page opened in a tab, held to the same facts as in Chromium;
 // a page open before the add-on was installed (Firefox hooks it late: the panel says so); a
-// page restored from the back/forward cache;
+// page restored from the back/forward cache, and one with a frame;
 // then the real toolbox opened on a tab, its Socket.IO panel selected and read over the
 // panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";
@@ -197,26 +197,39 @@ describe("extension in Firefox ESR", () => {
     }
   });
 
-  test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
-    const site = await startBfcacheSite();
-    const page = await browser.newPage();
-    try {
-      const origin = site.origin;
-      const sent = () => page.evaluate(() => (window as unknown as { sent?: Promise<string> }).sent);
-      await page.goto(origin + "/a");
-      assert.equal(await sent(), "a-loaded");
-      await page.goto(origin + "/b");
-      assert.equal(await sent(), "b-loaded");
-      // a page restored from the cache fires no load event for goBack() to wait for
-      await page.evaluate(() => history.back());
-      assert.equal(await until(sent, (x) => typeof x === "string" && x.startsWith("a-"), "the first page is back"), "a-restored", "it came from the back/forward cache");
-      const panel = await openPanelPage(origin);
-      const shown = async () => bfcacheView(await panelEvents(panel));
-      await until(shown, (x) => JSON.stringify(x) === JSON.stringify(["page /a restored", "4a-restored", "http-response"]), "the panel shows the restored page and what it sent since");
-      await panel.close();
-    } finally {
-      await page.close();
-      site.close();
-    }
-  });
+  for (const framed of [false, true]) {
+    const top = framed ? "c" : "a";
+    test(framed ? "back/forward cache: a page's frame is restored with it, and its traffic shown again" : "back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
+      const site = await startBfcacheSite();
+      const page = await browser.newPage();
+      try {
+        const origin = site.origin;
+        // the top page's, then (on /c) its frame's, read through the top page
+        const sent = () => page.evaluate(() => {
+          const frame = document.querySelector("iframe")?.contentWindow as unknown as { sent?: Promise<string> } | undefined;
+          return Promise.all([(window as unknown as { sent?: Promise<string> }).sent, ...(frame ? [frame.sent] : [])]);
+        });
+        const want = (what: string) => [`${top}-${what}`, ...(framed ? [`${top}-frame-${what}`] : [])];
+        await page.goto(origin + "/" + top);
+        assert.deepEqual(await until(sent, (x) => x?.every((t) => typeof t === "string") === true, "the page (and frame) sent"), want("loaded"));
+        await page.goto(origin + "/b");
+        assert.deepEqual(await sent(), ["b-loaded"]);
+        // a page restored from the cache fires no load event for goBack() to wait for
+        await page.evaluate(() => history.back());
+        const back = await until(sent, (x) => x?.length === want("x").length && x.every((t) => typeof t === "string" && t.startsWith(top + "-")), "the first page is back");
+        assert.deepEqual(back, want("restored"), "it came from the back/forward cache");
+        const panel = await openPanelPage(origin);
+        const shown = async () => {
+          const evs = await panelEvents(panel);
+          return [bfcacheView(evs.filter((e) => (e.frameId ?? 0) === 0)), bfcacheView(evs.filter((e) => (e.frameId ?? 0) !== 0))];
+        };
+        const frameWants = framed ? [`page /${top}-frame restored`, `4${top}-frame-restored`, "http-response"] : [];
+        await until(shown, (x) => JSON.stringify(x) === JSON.stringify([[`page /${top} restored`, `4${top}-restored`, "http-response"], frameWants]), "the panel shows the restored page (and its frame) and what it sent since");
+        await panel.close();
+      } finally {
+        await page.close();
+        site.close();
+      }
+    });
+  }
 });

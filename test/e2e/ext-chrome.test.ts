@@ -1,7 +1,8 @@
 // The built extension (dist/chrome) in Debian's Chromium, read through the REAL DevTools
 // window: demo pages of every socket.io line, the backlog of a panel opened late, a stopped
 // service worker, two tabs, reloads with and without "preserve log", a tab loaded before the
-// extension was enabled, the back/forward cache, web workers, and iframes.
+// extension was enabled, the extension switched off under an open page, the back/forward cache
+// (a page and one with a frame), web workers, and iframes.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";

@@ -1,8 +1,9 @@
 // The built extension (dist/firefox) installed into Debian's firefox-esr (puppeteer-core over
 // WebDriver BiDi): 4.x and 2.x demo traffic captured by the hook, relayed, routed, and read
 // from the extension's own panel page opened in a tab, held to the same facts as in Chromium;
-// a page open before the add-on was installed (Firefox hooks it late: the panel says so); a
-// page restored from the back/forward cache, and one with a frame;
+// a page open before the add-on was installed (Firefox hooks it late: the panel says so); the
+// add-on updated under an open page (its first hook records for the new version); a page
+// restored from the back/forward cache, and one with a frame;
 // then the real toolbox opened on a tab, its Socket.IO panel selected and read over the
 // panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";

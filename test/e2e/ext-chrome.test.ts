@@ -11,7 +11,7 @@ import type { Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
-import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, bfcacheView, startBfcacheSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -388,78 +388,54 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     }
   });
 
-  test("back/forward cache: a page's frame is restored with it, and its traffic shown again", async () => {
-    const site = await startBfcacheSite();
-    try {
-      const origin = site.origin;
-      const page = await chrome.ctx.newPage();
-      // (read through the top page: Playwright loses track of a frame restored from the cache)
-      const sent = () => page.evaluate(() => Promise.all([window, document.querySelector("iframe")!.contentWindow!].map((w) => (w as unknown as { sent?: Promise<string> }).sent)));
-      await page.goto(origin + "/c");
-      await page.waitForFunction(() => (document.querySelector("iframe")?.contentWindow as unknown as { sent?: unknown } | null)?.sent !== undefined);
-      assert.deepEqual(await sent(), ["c-loaded", "c-frame-loaded"]);
-      const panel = await chrome.openPanel(page);
-      await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
-      /** What the panel holds, per frame: the top's and the sub-frame's. */
-      const shown = async () => {
-        const evs = await panelEvents(panel);
-        return [bfcacheView(evs.filter((e) => (e.frameId ?? 0) === 0)), bfcacheView(evs.filter((e) => (e.frameId ?? 0) !== 0))];
-      };
-      const until = async (want: string[][], what: string) => {
-        let got = await shown();
-        for (let i = 0; i < 100 && JSON.stringify(got) !== JSON.stringify(want); i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          got = await shown();
-        }
-        assert.deepEqual(got, want, what);
-      };
-      await until([["page /c", "4c-loaded", "http-response"], ["page /c-frame", "4c-frame-loaded", "http-response"]], "the page and its frame");
-      await page.goto(origin + "/b");
-      await until([["page /b", "4b-loaded", "http-response"], []], "the next page");
-      await page.goBack({ waitUntil: "commit" });
-      await page.waitForFunction(() => String((window as unknown as { sent?: unknown }).sent) !== "undefined" && location.pathname === "/c");
-      assert.deepEqual(await sent(), ["c-restored", "c-frame-restored"], "both came back from the back/forward cache");
-      await until([["page /c restored", "4c-restored", "http-response"], ["page /c-frame restored", "4c-frame-restored", "http-response"]], "the restored page and its frame, and what each sent since");
-      await panel.close();
-      await page.close();
-    } finally {
-      site.close();
-    }
-  });
-
-  test("back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
-    const site = await startBfcacheSite();
-    try {
-      const origin = site.origin;
-      const sent = (page: Page) => page.evaluate(() => (window as unknown as { sent: Promise<string> }).sent);
-      const page = await chrome.ctx.newPage();
-      await page.goto(origin + "/a");
-      assert.equal(await sent(page), "a-loaded");
-      const panel = await chrome.openPanel(page);
-      await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
-      const shown = async () => bfcacheView(await panelEvents(panel));
-      const until = async (want: string[], what: string) => {
-        let got = await shown();
-        for (let i = 0; i < 100 && JSON.stringify(got) !== JSON.stringify(want); i++) {
-          await new Promise((r) => setTimeout(r, 100));
-          got = await shown();
-        }
-        assert.deepEqual(got, want, what);
-      };
-      await until(["page /a", "4a-loaded", "http-response"], "the first page");
-      await page.goto(origin + "/b");
-      assert.equal(await sent(page), "b-loaded");
-      await until(["page /b", "4b-loaded", "http-response"], "the next page");
-      await page.goBack({ waitUntil: "commit" }); // a page restored from the cache fires no load
-      await page.waitForFunction(() => (window as unknown as { sent?: unknown }).sent !== undefined);
-      assert.equal(await sent(page), "a-restored", "the first page came back from the back/forward cache");
-      await until(["page /a restored", "4a-restored", "http-response"], "the restored page, and what it sent since");
-      await panel.close();
-      await page.close();
-    } finally {
-      site.close();
-    }
-  });
+  for (const framed of [false, true]) {
+    const top = framed ? "c" : "a";
+    test(framed ? "back/forward cache: a page's frame is restored with it, and its traffic shown again" : "back/forward cache: a page restored from it is shown again, with its new traffic", async () => {
+      const site = await startBfcacheSite();
+      try {
+        const origin = site.origin;
+        const page = await chrome.ctx.newPage();
+        const sent = () => bfcacheSent(page);
+        const want = (what: string) => [`${top}-${what}`, ...(framed ? [`${top}-frame-${what}`] : [])];
+        /** What the panel should hold of page `path`'s top frame and its sub-frame (none on /a, /b). */
+        const shows = (path: string, restored: boolean) => {
+          const r = restored ? " restored" : "";
+          const of = (p: string) => [`page /${p}${r}`, `4${p}-${restored ? "restored" : "loaded"}`, "http-response"];
+          return [of(path), path === "c" ? of("c-frame") : []];
+        };
+        await page.goto(origin + "/" + top);
+        await page.waitForFunction(() => (document.querySelector("iframe")?.contentWindow as unknown as { sent?: unknown } | null | undefined)?.sent !== undefined || !document.querySelector("iframe"));
+        assert.deepEqual(await sent(), want("loaded"));
+        const panel = await chrome.openPanel(page);
+        await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
+        /** What the panel holds, per frame: the top's and the sub-frame's. */
+        const shown = async () => {
+          const evs = await panelEvents(panel);
+          return [bfcacheView(evs.filter((e) => (e.frameId ?? 0) === 0)), bfcacheView(evs.filter((e) => (e.frameId ?? 0) !== 0))];
+        };
+        const until = async (expected: string[][], what: string) => {
+          let got = await shown();
+          for (let i = 0; i < 100 && JSON.stringify(got) !== JSON.stringify(expected); i++) {
+            await new Promise((r) => setTimeout(r, 100));
+            got = await shown();
+          }
+          assert.deepEqual(got, expected, what);
+        };
+        await until(shows(top, false), "the first page");
+        await page.goto(origin + "/b");
+        assert.deepEqual(await sent(), ["b-loaded"]);
+        await until(shows("b", false), "the next page");
+        await page.goBack({ waitUntil: "commit" }); // a page restored from the cache fires no load
+        await page.waitForFunction((p) => String((window as unknown as { sent?: unknown }).sent) !== "undefined" && location.pathname === p, "/" + top);
+        assert.deepEqual(await sent(), want("restored"), "it came back from the back/forward cache");
+        await until(shows(top, true), "the restored page, and what it sent since");
+        await panel.close();
+        await page.close();
+      } finally {
+        site.close();
+      }
+    });
+  }
 
   test("hostile data from the page: escaped, and the panel never goes blank", async () => {
     const page = await openDemo("4");

@@ -193,6 +193,18 @@ export async function startBfcacheSite(): Promise<{ origin: string; close(): voi
   return { origin: `http://127.0.0.1:${(site.address() as AddressInfo).port}`, close: () => site.close() };
 }
 
+/**
+ * What a bfcache site's page (a Playwright or puppeteer page) says it sent: the top page's tag,
+ * then (on /c) its frame's, read through the top page (Playwright loses track of a frame restored
+ * from the cache). A tag is `<path>-loaded` or `<path>-restored`; undefined until sent.
+ */
+export function bfcacheSent(page: { evaluate<R>(f: () => R): Promise<unknown> }): Promise<Array<string | undefined>> {
+  return page.evaluate(() => {
+    const frame = document.querySelector("iframe")?.contentWindow as unknown as { sent?: Promise<string> } | undefined;
+    return Promise.all([(window as unknown as { sent?: Promise<string> }).sent, ...(frame ? [frame.sent] : [])]);
+  }) as Promise<Array<string | undefined>>;
+}
+
 /** A bfcache site's traffic as a panel holds it: page events (path, restored), request bodies, other types. */
 export function bfcacheView(events: readonly CaptureEvent[]): string[] {
   return events.map((e) =>

@@ -14,7 +14,7 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
-import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, bfcacheView, startBfcacheSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 
@@ -205,11 +205,7 @@ describe("extension in Firefox ESR", () => {
       const page = await browser.newPage();
       try {
         const origin = site.origin;
-        // the top page's, then (on /c) its frame's, read through the top page
-        const sent = () => page.evaluate(() => {
-          const frame = document.querySelector("iframe")?.contentWindow as unknown as { sent?: Promise<string> } | undefined;
-          return Promise.all([(window as unknown as { sent?: Promise<string> }).sent, ...(frame ? [frame.sent] : [])]);
-        });
+        const sent = () => bfcacheSent(page);
         const want = (what: string) => [`${top}-${what}`, ...(framed ? [`${top}-frame-${what}`] : [])];
         await page.goto(origin + "/" + top);
         assert.deepEqual(await until(sent, (x) => x?.every((t) => typeof t === "string") === true, "the page (and frame) sent"), want("loaded"));

@@ -3,7 +3,9 @@
 // │ Owned by the extension engineer: replace the body of extensionSteps() freely; start.ts   │
 // │ prints each returned line, indented, under "Next:" before the demo-page steps.           │
 // └──────────────────────────────────────────────────────────────────────────────────────────┘
-import { relative } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 
 let built: { chrome: string; firefox: string } | null = null;
 let buildError: string | null = null;
@@ -48,9 +50,11 @@ export function takeOpen(argv: string[]): { argv: string[]; open: OpenBrowser | 
  * argv, and returns `open(url)`, which (with --open and a display) launches Chromium with the
  * extension loaded, the demo page open and DevTools showing the Socket.IO panel, or with
  * `--open=firefox` firefox-esr with the add-on installed (temporarily, as about:debugging does)
- * and its toolbox showing the Socket.IO panel. The browser closes when npm start stops.
+ * and its toolbox showing the Socket.IO panel. `close()` (start.ts, when npm start stops) closes
+ * that browser and removes its fresh profile: Ctrl+C reaches the browser too (same process
+ * group), and a profile left behind is 3 MB (Chromium) to 25 MB (Firefox) in /tmp per start.
  */
-export async function prepareExtension(argv: string[]): Promise<{ argv: string[]; error?: string; open(url: string): Promise<void> }> {
+export async function prepareExtension(argv: string[]): Promise<{ argv: string[]; error?: string; open(url: string): Promise<void>; close(): Promise<void> }> {
   const { argv: rest, open: which, error } = takeOpen(argv);
   try {
     const { buildExtension } = await import("../scripts/build.ts");
@@ -58,9 +62,13 @@ export async function prepareExtension(argv: string[]): Promise<{ argv: string[]
   } catch (e) {
     buildError = e instanceof Error ? e.message.split("\n")[0]! : String(e);
   }
+  let opened: { close(): Promise<void> } | undefined;
   return {
     argv: rest,
     error,
+    async close() {
+      await opened?.close();
+    },
     async open(url) {
       if (!which) return;
       if (!built) return console.error("socket-scope: --open: the extension did not build; see above");
@@ -68,8 +76,11 @@ export async function prepareExtension(argv: string[]): Promise<{ argv: string[]
         return console.error("socket-scope: --open needs a display (DISPLAY is not set); load the extension by hand as above");
       }
       try {
-        if (which === "firefox") await openFirefox(built.firefox, url);
-        else await openChromium(built.chrome, url);
+        // kept as soon as the browser runs: a step that fails after it leaves the browser open for
+        // the person to go on by hand, and npm start still closes it
+        const keep = (c: { close(): Promise<void> }) => (opened = c);
+        if (which === "firefox") await openFirefox(built.firefox, url, keep);
+        else await openChromium(built.chrome, url, keep);
       } catch (e) {
         console.error(`socket-scope: --open failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
       }
@@ -77,9 +88,22 @@ export async function prepareExtension(argv: string[]): Promise<{ argv: string[]
   };
 }
 
-async function openChromium(dir: string, url: string): Promise<void> {
+/** How a browser --open started is closed: the browser first (it may be gone already), then its profile. */
+function closer(profile: string, closeBrowser: () => Promise<unknown>): { close(): Promise<void> } {
+  return {
+    async close() {
+      await closeBrowser().catch(() => {});
+      rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+type Keep = (c: { close(): Promise<void> }) => void;
+
+async function openChromium(dir: string, url: string, keep: Keep): Promise<void> {
   const { launchChrome } = await import("../test/e2e/ext-harness.ts");
-  const chrome = await launchChrome(dir, { headless: false });
+  const chrome = await launchChrome(dir, { headless: false, signals: false });
+  keep(closer(chrome.profileDir, () => chrome.close()));
   const page = await chrome.ctx.newPage();
   for (const p of chrome.ctx.pages()) if (p !== page) await p.close().catch(() => {});
   await page.goto(url);
@@ -87,19 +111,29 @@ async function openChromium(dir: string, url: string): Promise<void> {
   // the page's first handshake is in the panel within a render or two
   const snap = await panel.waitFor((s) => s.status === "connected" && s.received > 1).catch(() => panel.snapshot());
   console.log(`socket-scope: Chromium is open on ${url} with DevTools on the Socket.IO panel (${snap.received} events so far).`);
+  console.log(`socket-scope: its profile ${chrome.profileDir} goes when npm start stops.`);
 }
 
-async function openFirefox(dir: string, url: string): Promise<void> {
+async function openFirefox(dir: string, url: string, keep: Keep): Promise<void> {
   const { launchFirefox } = await import("../test/e2e/firefox-launch.ts");
   const { openToolboxPanel } = await import("../test/e2e/firefox-toolbox.ts");
   const { PANEL_TITLE } = await import("../extension/shared/bridge.ts");
   // chrome-scope access is what opens the toolbox (firefox-toolbox.ts); npm start's own
-  // SIGINT/SIGTERM handlers stop the demo, and the browser goes with the process
-  const browser = await launchFirefox({ headless: false, args: ["--remote-allow-system-access"], handleSIGINT: false, handleSIGTERM: false });
+  // SIGINT/SIGTERM handlers stop the demo and close the browser. Our own profile directory:
+  // puppeteer removes its temporary one only when it closes the browser itself, which Ctrl+C
+  // (reaching Firefox first, same process group) does not let it do.
+  const profile = mkdtempSync(join(tmpdir(), "socket-scope-firefox-"));
+  const browser = await launchFirefox({ headless: false, userDataDir: profile, args: ["--remote-allow-system-access"], handleSIGINT: false, handleSIGTERM: false })
+    .catch((e: unknown) => {
+      rmSync(profile, { recursive: true, force: true });
+      throw e;
+    });
+  keep(closer(profile, () => browser.close()));
   await browser.installExtension(dir);
   const pages = await browser.pages();
   const page = pages[0] ?? (await browser.newPage());
   await page.goto(url);
   await openToolboxPanel(browser, url, PANEL_TITLE);
   console.log(`socket-scope: Firefox is open on ${url} with its toolbox on the Socket.IO panel.`);
+  console.log(`socket-scope: its profile ${profile} goes when npm start stops.`);
 }

@@ -78,8 +78,9 @@ let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  void demo.stop().then(() => process.exit(0));
-  setTimeout(() => process.exit(0), 3000).unref();
+  // the browser --open started, and its profile, go too (extension-steps.ts)
+  void Promise.allSettled([ext.close(), demo.stop()]).then(() => process.exit(0));
+  setTimeout(() => process.exit(0), 8000).unref();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

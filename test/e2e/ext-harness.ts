@@ -178,11 +178,16 @@ export async function openDevTools(ctx: BrowserContext, page: Page, panel = "ele
 }
 
 /** How every Chromium of the tests and benches starts: a fresh persistent (regular) profile. */
-function launchProfile(extArgs: string[], headless: boolean): Promise<{ ctx: BrowserContext; profile: string }> {
+function launchProfile(extArgs: string[], headless: boolean, signals = true): Promise<{ ctx: BrowserContext; profile: string }> {
   const profile = mkdtempSync(join(tmpdir(), "socket-scope-chrome-"));
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless,
+    // signals: false when the caller closes the browser on Ctrl+C itself (npm start --open):
+    // Playwright's own handler would exit the process before the profile is removed
+    handleSIGINT: signals,
+    handleSIGTERM: signals,
+    handleSIGHUP: signals,
     viewport: null,
     // Playwright switches the back/forward cache off; the browsers people use have it on, and
     // the extension must cope with pages that leave into it and come back (ext-chrome.test.ts).
@@ -223,10 +228,10 @@ function writeSwitcher(): string {
   return dir;
 }
 
-export async function launchChrome(ext: string, { headless = true, switchable = false } = {}): Promise<ChromeExt> {
+export async function launchChrome(ext: string, { headless = true, switchable = false, signals = true } = {}): Promise<ChromeExt> {
   const switcher = switchable ? writeSwitcher() : undefined;
   const dirs = switcher ? `${ext},${switcher}` : ext;
-  const { ctx, profile } = await launchProfile([`--disable-extensions-except=${dirs}`, `--load-extension=${dirs}`], headless);
+  const { ctx, profile } = await launchProfile([`--disable-extensions-except=${dirs}`, `--load-extension=${dirs}`], headless, signals);
   const worker = async (file: string) => {
     const is = (w: { url(): string }) => w.url().endsWith(file);
     const w = ctx.serviceWorkers().find(is) ?? (await ctx.waitForEvent("serviceworker", { predicate: is }));

@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright";
@@ -56,6 +56,7 @@ for (const spec of LIVE) {
       const file = join(dir, "live.har");
       writeFileSync(file, har);
       const cli = spawnSync(process.execPath, [join(root, "bin/socket-scope.mjs"), "analyze", file, "--json"], { encoding: "utf8" });
+      rmSync(dir, { recursive: true, force: true });
       assert.equal(cli.status, 0, cli.stderr);
       const doc = JSON.parse(cli.stdout);
       assert.equal(doc.connections[0].engineio, 4);

@@ -1,11 +1,12 @@
 // `npm start -- --open` and `--open=firefox`, as a newcomer with a display runs them: under
 // xvfb-run (installed by `npm test` with the browsers), the demo starts, the browser opens on
 // the demo page with the extension and its DevTools on the Socket.IO panel, and Ctrl+C
-// (SIGINT) stops all of it. What the panels show in each browser is ext-chrome.test.ts's and
+// (SIGINT) stops all of it, the browser's fresh profile in /tmp included. What the panels show in each browser is ext-chrome.test.ts's and
 // ext-firefox.test.ts's business; this is the command's.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -58,6 +59,7 @@ describe("npm start -- --open", () => {
     assert.match(r.out, /Reload pages that were open before you loaded the extension/);
     assert.doesNotMatch(r.err, /--open failed/);
     assert.ok(r.stopMs >= 0 && r.stopMs < 20_000, `stopped ${r.stopMs} ms after Ctrl+C`);
+    profileGone(r.out);
   });
 
   test("--open=firefox: firefox-esr on the demo, its toolbox on the Socket.IO panel; Ctrl+C stops it", async () => {
@@ -65,5 +67,13 @@ describe("npm start -- --open", () => {
     assert.ok(r.match, `no "Firefox is open" line; stdout:\n${r.out.slice(-1500)}\nstderr:\n${r.err.slice(-1500)}`);
     assert.doesNotMatch(r.err, /--open failed/);
     assert.ok(r.stopMs >= 0 && r.stopMs < 20_000, `stopped ${r.stopMs} ms after Ctrl+C`);
+    profileGone(r.out);
   });
 });
+
+/** The fresh profile the browser ran with (named on stdout) is gone once npm start has stopped. */
+function profileGone(out: string): void {
+  const m = /socket-scope: its profile (\S+) goes when npm start stops\./.exec(out);
+  assert.ok(m, `no profile line; stdout:\n${out.slice(-1500)}`);
+  assert.equal(existsSync(m[1]!), false, `${m[1]} is left behind`);
+}

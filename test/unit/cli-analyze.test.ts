@@ -1,9 +1,9 @@
 // `socket-scope analyze`: the real bin (bin/socket-scope.mjs through tsx) on files, exit codes,
 // the JSON shape of the issue, the readable summary, one-line errors.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromeHar, SID } from "../fixtures/har-builder.ts";
@@ -13,6 +13,7 @@ const root = new URL("../../", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "socket-scope-cli-"));
 const harFile = join(dir, "session.har");
 writeFileSync(harFile, JSON.stringify(chromeHar()));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function bin(...args: string[]) {
   return spawnSync(process.execPath, [join(root, "bin/socket-scope.mjs"), ...args], { encoding: "utf8", cwd: root });

@@ -110,8 +110,8 @@ async function openChromium(dir: string, url: string, keep: Keep): Promise<void>
   const panel = await chrome.openPanel(page);
   // the page's first handshake is in the panel within a render or two
   const snap = await panel.waitFor((s) => s.status === "connected" && s.received > 1).catch(() => panel.snapshot());
-  console.log(`socket-scope: Chromium is open on ${url} with DevTools on the Socket.IO panel (${snap.received} events so far).`);
-  console.log(`socket-scope: its profile ${chrome.profileDir} goes when npm start stops.`);
+  console.log(`socket-scope: Chromium is open on ${url} with DevTools on the Socket.IO panel (${snap.received} events so far).\n` +
+    `socket-scope: its profile ${chrome.profileDir} goes when npm start stops.`);
 }
 
 async function openFirefox(dir: string, url: string, keep: Keep): Promise<void> {
@@ -134,6 +134,6 @@ async function openFirefox(dir: string, url: string, keep: Keep): Promise<void> 
   const page = pages[0] ?? (await browser.newPage());
   await page.goto(url);
   await openToolboxPanel(browser, url, PANEL_TITLE);
-  console.log(`socket-scope: Firefox is open on ${url} with its toolbox on the Socket.IO panel.`);
-  console.log(`socket-scope: its profile ${profile} goes when npm start stops.`);
+  console.log(`socket-scope: Firefox is open on ${url} with its toolbox on the Socket.IO panel.\n` +
+    `socket-scope: its profile ${profile} goes when npm start stops.`);
 }

@@ -73,14 +73,17 @@ try {
   fail(e instanceof DemoError ? e.message : `cannot start: ${e instanceof Error ? e.message : String(e)}`);
 }
 console.log(nextSteps(demo, args.line, args.scenario));
-await ext.open(`http://localhost:${demo.port}/?${pageQuery({ line: args.line })}`);
+// Ctrl+C from here on stops the demo and closes the browser --open starts, removing its profile
+// (extension-steps.ts), even while it is still opening: with no handler yet, the signal would
+// end the process at once and leave both behind.
+let opening: Promise<void> = Promise.resolve();
 let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  // the browser --open started, and its profile, go too (extension-steps.ts)
-  void Promise.allSettled([ext.close(), demo.stop()]).then(() => process.exit(0));
+  void Promise.allSettled([opening.then(() => ext.close()), demo.stop()]).then(() => process.exit(0));
   setTimeout(() => process.exit(0), 8000).unref();
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+opening = ext.open(`http://localhost:${demo.port}/?${pageQuery({ line: args.line })}`);

@@ -1,8 +1,9 @@
 // `npm start -- --open` and `--open=firefox`, as a newcomer with a display runs them: under
 // xvfb-run (installed by `npm test` with the browsers), the demo starts, the browser opens on
 // the demo page with the extension and its DevTools on the Socket.IO panel, and Ctrl+C
-// (SIGINT) stops all of it, the browser's fresh profile in /tmp included. What the panels show in each browser is ext-chrome.test.ts's and
-// ext-firefox.test.ts's business; this is the command's.
+// (SIGINT) stops all of it, the browser's fresh profile in /tmp included. What the panels show
+// in each browser is ext-chrome.test.ts's and ext-firefox.test.ts's business; this is the
+// command's.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";

@@ -163,8 +163,13 @@ export function line09(io: Io09): () => ClientLine {
     open(base, nsp, o, pageTransport) {
       const transport = o.transport ?? pageTransport;
       const opts: Record<string, unknown> = {
+        // 0.9 merges this list into its default one (websocket, flashsocket, htmlfile,
+        // xhr-polling, jsonp-polling) index by index (io.util.merge), so a shorter list keeps
+        // the defaults after it: ["jsonp-polling"] became [jsonp, flashsocket, htmlfile, xhr,
+        // jsonp], and intersected with the server's list the client picked xhr-polling. JSONP is
+        // the list's whole length; the others keep 0.9's fallbacks after them, as apps had them.
         transports: transport === "websocket" ? ["websocket"] : transport === "polling" ? ["xhr-polling"]
-          : transport === "polling-jsonp" ? ["jsonp-polling"] : ["websocket", "xhr-polling"],
+          : transport === "polling-jsonp" ? Array(5).fill("jsonp-polling") : ["websocket", "xhr-polling"],
         "force new connection": !!o.forceNew,
         reconnect: true,
         "reconnection delay": 150,

@@ -1,6 +1,6 @@
 // The page hook: runs in the page's MAIN world at document_start in every frame (a manifest
 // content script), before any page script. It records WebSocket, Engine.IO/0.9 long-polling
-// (XHR and fetch) and WebTransport traffic as capture events (protocol/capture.ts) and hands
+// (XHR, fetch, and JSONP's scripts and forms) and WebTransport traffic as capture events (protocol/capture.ts) and hands
 // them, and that the page started a web worker (whose traffic no content script can see), in
 // batches to the content script as a CustomEvent named HOOK_EVENT whose `detail` is
 // the document's base (`<prefix>|<origin µs>|`) and the JSON of an array of capture events,
@@ -15,6 +15,7 @@ import { emit, flushNow, newConn, restart } from "./queue.ts";
 import { addListener, dispatch, getter, installToStringMask } from "./native.ts";
 import { installWebSocket } from "./websocket.ts";
 import { installFetch, installXhr } from "./http.ts";
+import { installJsonp } from "./jsonp.ts";
 import { installWebTransport } from "./webtransport.ts";
 import { installWorkers } from "./worker.ts";
 
@@ -51,7 +52,7 @@ function install(win: typeof globalThis): void {
   }, true);
   installToStringMask();
   emit(pageEvent());
-  for (const part of [installWebSocket, installXhr, installFetch, installWebTransport, installWorkers]) {
+  for (const part of [installWebSocket, installXhr, installFetch, installJsonp, installWebTransport, installWorkers]) {
     try {
       part(win);
     } catch {

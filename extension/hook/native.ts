@@ -129,6 +129,16 @@ export function wrapGetter(obj: object, name: string, trap: (original: Fn, self:
   return defineProperty(obj, name, { get: wrapped, set: d.set, enumerable: d.enumerable, configurable: d.configurable });
 }
 
+/** Wraps an accessor's setter in place (same masking); `trap` gets the setter's arguments. */
+export function wrapSetter(obj: object, name: string, trap: (original: Fn, self: unknown, args: unknown[]) => unknown): boolean {
+  const d = getOwnPropertyDescriptor(obj, name);
+  const original = d?.set;
+  if (!d || typeof original !== "function") return false;
+  const wrapped = new NativeProxy(original, { apply: trap });
+  mask(wrapped, original);
+  return defineProperty(obj, name, { get: d.get, set: wrapped, enumerable: d.enumerable, configurable: d.configurable });
+}
+
 /**
  * Replaces a global constructor by a Proxy that keeps its identity for the page: same
  * prototype object (so instanceof and the constants hold), prototype.constructor points at the

@@ -26,7 +26,7 @@ type Draft = { type: CaptureEvent["type"]; conn: string; [k: string]: unknown };
  * connection, and µs since the document's clock origin), bytes still to be encoded in the flush.
  */
 type QueuedFrame = [conn: number, dir: 0 | 1, ts: number, data: string | Uint8Array];
-interface Entry {
+export interface Entry {
   ev: Draft;
   /** Property of `ev` that receives the encoded data ("data" or "body"). */
   key?: "data" | "body";

@@ -724,6 +724,12 @@ export class SessionModel {
     if (!c || c.kind !== "http") return;
     this.conns.delete(ev.conn);
     const body = ev.body ? dataToValue(ev.body) : null;
+    // A POST whose reply could not be read (a JSONP form's, loaded in its iframe): it was
+    // answered, and that is all it says.
+    if (c.method === "POST" && body === null && ev.bodyUnavailable) {
+      if (c.session) this.touch(c.session, ev.ts);
+      return;
+    }
     if (c.shape.handshake) return this.onHandshakeReply(c, ev, body, seq);
     const s = c.session;
     if (!s) return;

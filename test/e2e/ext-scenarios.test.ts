@@ -1,6 +1,6 @@
 // Every demo version and scenario, read through the REAL DevTools panel: for each page
 // configuration of the recorded fixtures (every socket.io line; WebSocket-only, polling-only and
-// upgrading transports; the msgpack parser; the 2.x client on a 4.x server; connection-state
+// upgrading transports; JSONP long-polling on 0.9–3.x; the msgpack parser; the 2.x client on a 4.x server; connection-state
 // recovery) plus the rooms and oversized scenarios, the page runs its scenarios with the built
 // extension loaded, then DevTools opens on the Socket.IO panel (the backlog) and the test reads
 // it: the panel holds exactly what the page's hook dispatched, in order, and the panel's own live
@@ -23,6 +23,11 @@ const SPECS: FixtureSpec[] = [
   { name: "sio4-rooms-oversized", page: { line: "4" }, scenarios: ["rooms", "oversized"] },
   { name: "sio2-rooms-oversized", page: { line: "2", transport: "polling" }, scenarios: ["rooms", "oversized"] },
   { name: "sio09-rooms-oversized", page: { line: "0.9", transport: "websocket" }, scenarios: ["rooms", "oversized"] },
+  // JSONP long-polling: <script> polls and form POSTs (extension/hook/jsonp.ts)
+  { name: "sio3-jsonp", page: { line: "3", transport: "polling-jsonp" }, scenarios: ["events", "acks", "binary"] },
+  { name: "sio2-jsonp", page: { line: "2", transport: "polling-jsonp" }, scenarios: ["namespaces", "acks", "binary"] },
+  { name: "sio1-jsonp", page: { line: "1", transport: "polling-jsonp" }, scenarios: ["events", "acks"] },
+  { name: "sio09-jsonp", page: { line: "0.9", transport: "polling-jsonp" }, scenarios: ["events", "acks"] },
 ];
 
 let demo: Demo;

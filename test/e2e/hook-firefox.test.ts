@@ -117,3 +117,36 @@ test("Firefox: a socket read with onmessage only behaves the same with the hook 
   }
   checkOnmessageRuns(runs, captured);
 });
+
+test("Firefox: socket.io 2 over JSONP long-polling (forceJSONP): script polls and form POSTs are captured as the server saw them", async () => {
+  server.exchanges.length = 0;
+  const page = await open(true);
+  await page.addScriptTag({ url: "/sio2.js" });
+  const ack = await page.evaluate(async () => {
+    const s = (window as unknown as { io2: (u: string, o: object) => any }).io2(location.origin, { path: "/sio2", transports: ["polling"], forceJSONP: true });
+    await new Promise((r) => s.on("connect", r));
+    const ack = await new Promise((r) => s.emit("hello", "ff jsonp", r));
+    s.disconnect();
+    await new Promise((r) => setTimeout(r, 100));
+    return ack;
+  });
+  assert.equal(ack, "got ff jsonp");
+  const evs = await events(page);
+  await page.close();
+  type Req = Extract<CaptureEvent, { type: "http-request" }>;
+  type Res = Extract<CaptureEvent, { type: "http-response" }>;
+  const reqs = evs.filter((e): e is Req => e.type === "http-request");
+  const resps = new Map(evs.filter((e): e is Res => e.type === "http-response").map((r) => [r.conn, r]));
+  const text = (d: unknown) => (d as { text?: string } | undefined)?.text ?? "";
+  const seen = server.exchanges.filter((x) => x.url.startsWith("/sio2/"));
+  assert.ok(seen.some((x) => x.method === "POST") && seen.filter((x) => x.method === "GET").length >= 2, "JSONP polls and a POST went out");
+  for (const x of seen) {
+    const req = reqs.find((r) => r.url === server.origin + x.url && r.method === x.method);
+    assert.ok(req, `captured ${x.method} ${x.url}`);
+    assert.equal(text(req.body), x.requestBody.toString());
+    const res = resps.get(req.conn);
+    assert.ok(res, `a response for ${x.method} ${x.url}`);
+    if (x.method === "GET") assert.equal(text(res.body), x.responseBody.toString());
+    else assert.deepEqual([res.status, res.body], [0, undefined]);
+  }
+});

@@ -70,7 +70,8 @@ const PAGE = "<!doctype html><html><head><meta charset=utf-8><title>hook test</t
  * `/sio4/` and `/sio2/` real servers (events: hello → ack + echo; bin → bin back), `/echo`
  * WebSocket echo (text stays text, binary stays binary; "close:<code>:<reason>" makes the
  * server close), `/http-echo/…` echoes the request body with its content type (or
- * `?as=<type>`; with `?reply=ok` it answers `ok` instead, as an Engine.IO server does a POST),
+ * `?as=<type>`; with `?reply=ok` it answers `ok` instead, as an Engine.IO server does a POST;
+ * with `?say=<text>` it answers that text),
  * `/hold/…` never answers.
  */
 export async function startTestServer(): Promise<TestServer> {
@@ -121,6 +122,12 @@ export async function startTestServer(): Promise<TestServer> {
       if (req.method === "GET" || req.method === "HEAD") req.resume();
       req.on("end", () => {
         const q = new URL(req.url ?? "/", "http://x").searchParams;
+        const say = q.get("say");
+        if (say !== null) {
+          res.writeHead(200, { "content-type": q.get("as") ?? "text/plain" });
+          res.end(say);
+          return;
+        }
         if (q.get("reply") === "ok") {
           res.writeHead(200, { "content-type": "text/html" });
           res.end("ok");

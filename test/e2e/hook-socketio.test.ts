@@ -167,3 +167,88 @@ test("socket.io 2 on Engine.IO 3 binary long-polling: XHR2 bodies (Blob out, arr
   assert.deepEqual(packets[at + 1], [3, 2, 1]);
   assert.ok(pairs.some((p) => p.req.method === "GET" && p.res.body && "base64" in p.res.body && p.res.contentType === "application/octet-stream"));
 });
+
+test("socket.io 2 over JSONP long-polling (forceJSONP): <script> polls and form POSTs, as the server saw them", async () => {
+  server.exchanges.length = 0;
+  const hp = await openPage(browser, server.origin + "/");
+  await hp.page.addScriptTag({ url: "/sio2.js" });
+  const result = await hp.page.evaluate(async () => {
+    const s = (window as unknown as { io2: (u: string, o: object) => any }).io2(location.origin, { path: "/sio2", transports: ["polling"], forceJSONP: true });
+    await new Promise((r) => s.on("connect", r));
+    const echo = new Promise((r) => s.once("echo", r));
+    const ack = await new Promise((r) => s.emit("hello", "wörld & more\nlines", r));
+    const echoed = await echo;
+    s.disconnect();
+    await new Promise((r) => setTimeout(r, 100));
+    return { ack, echoed, transport: s.io.engine.transport.name as string };
+  });
+  assert.deepEqual(result, { ack: "got wörld & more\nlines", echoed: "wörld & more\nlines", transport: "polling" });
+  const evs = await hp.events(200);
+  await hp.context.close();
+  assertWellFormed(evs, server.origin + "/");
+
+  const reqs = ofType(evs, "http-request").filter((r) => r.url.startsWith(server.origin + "/sio2/"));
+  const resps = new Map(ofType(evs, "http-response").map((r) => [r.conn, r]));
+  const seen = server.exchanges.filter((x) => x.url.startsWith("/sio2/"));
+  assert.ok(seen.filter((x) => x.method === "GET").length >= 3 && seen.filter((x) => x.method === "POST").length >= 2, "JSONP polls and POSTs went out");
+  for (const x of seen) {
+    assert.match(x.url, /[?&]j=0(&|$)/);
+    const req = reqs.find((r) => r.url === server.origin + x.url && r.method === x.method);
+    assert.ok(req, `captured ${x.method} ${x.url}`);
+    assert.deepEqual(bytesOf(req.body), x.requestBody, `request body of ${x.url}`);
+    const res = resps.get(req.conn);
+    assert.ok(res, `a response for ${x.method} ${x.url}`);
+    if (x.method === "GET") {
+      // the script the server sent, `___eio[0]("…");`: recorded from the call it made, the same text
+      assert.equal(res.status, 200);
+      assert.match(x.responseBody.toString(), /^___eio\[0\]\(".*"\);$/s);
+      assert.deepEqual(bytesOf(res.body), x.responseBody, `response of ${x.url}`);
+    } else {
+      // the form's reply loaded in its iframe, unreadable: arrived, body unavailable
+      assert.equal(x.responseBody.toString(), "ok");
+      assert.equal(res.status, 0);
+      assert.equal(res.body, undefined);
+      assert.equal(typeof res.bodyUnavailable, "string");
+      assert.equal(req.contentType, "application/x-www-form-urlencoded");
+    }
+  }
+  // the event went out as the form field `d` the server decoded
+  const post = reqs.find((r) => r.method === "POST" && bytesOf(r.body).toString().includes("hello"));
+  assert.ok(post, "the event's POST was captured");
+  const d = new URLSearchParams(bytesOf(post.body).toString()).get("d")!;
+  assert.match(d, /^\d+:42\d*\["hello","wörld & more\\\\nlines"\]$/);
+});
+
+test("a JSONP callback keeps its `this`, arguments, exceptions and identity once called", async () => {
+  const run = async (hook: number) => {
+    const hp = await openPage(browser, server.origin + "/", { hook });
+    const log = await hp.page.evaluate(async () => {
+      const log: string[] = [];
+      const w = window as unknown as { ___eio?: unknown[] };
+      window.addEventListener("error", (e) => { log.push("error " + e.message); e.preventDefault(); });
+      const mine = function (this: unknown, ...args: unknown[]) { log.push(`call this=${this === w.___eio} args=${JSON.stringify(args)}`); throw new Error("boom"); };
+      w.___eio = [mine];
+      const script = document.createElement("script");
+      script.src = "/http-echo/?EIO=3&transport=polling&j=0&as=text/javascript&say=" + encodeURIComponent('___eio[0]("h\\u00e9 \\"q\\"");');
+      // while the poll is out, the array holds a stand-in with the page function's source
+      log.push("source " + Function.prototype.toString.call(w.___eio[0] as () => void).slice(0, 30));
+      await new Promise((r) => { script.onload = r; script.onerror = r; document.head.appendChild(script); });
+      log.push(`after identity=${w.___eio[0] === mine} length=${w.___eio.length}`);
+      return log;
+    });
+    const evs = await hp.events(150);
+    await hp.context.close();
+    return { log, evs };
+  };
+  const bare = await run(0);
+  const hooked = await run(1);
+  assert.match(bare.log[0]!, /^source function/);
+  assert.deepEqual(bare.log.slice(1), ['call this=true args=["hé \\"q\\""]', "error Uncaught Error: boom", "after identity=true length=1"]);
+  assert.deepEqual(hooked.log, bare.log, "the page sees the same calls, exception and array");
+  const res = ofType(hooked.evs, "http-response")[0];
+  assert.ok(res, "the poll's response was captured");
+  assert.equal(res.status, 200);
+  const text = (res.body as { text: string }).text;
+  assert.match(text, /^___eio\[0\]\((.*)\);$/);
+  assert.equal(JSON.parse(text.slice("___eio[0](".length, -2)), 'hé "q"');
+});

@@ -49,6 +49,8 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       addEventListener: EventTarget.prototype.addEventListener, removeEventListener: EventTarget.prototype.removeEventListener,
       getEvent: getterOf(window, "event"),
       Worker: w.Worker, SharedWorker: w.SharedWorker, terminate: w.Worker?.prototype.terminate,
+      getScriptSrc: getterOf(HTMLScriptElement.prototype, "src"), setScriptSrc: setterOf(HTMLScriptElement.prototype, "src"),
+      submit: HTMLFormElement.prototype.submit,
     };
     const out: Record<string, unknown> = {};
     for (const [k, f] of Object.entries(functions)) {
@@ -62,6 +64,7 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       desc(P, "send"), desc(P, "close"), desc(XP, "open"), desc(XP, "send"), desc(Function.prototype, "toString"), desc(WT?.prototype, "incomingBidirectionalStreams"),
       desc(P, "onmessage"), desc(XP, "onreadystatechange"), desc(Event.prototype, "stopImmediatePropagation"),
       desc(EventTarget.prototype, "addEventListener"), desc(window, "event"),
+      desc(HTMLScriptElement.prototype, "src"), desc(HTMLFormElement.prototype, "submit"),
       desc(window, "Worker"), desc(window, "SharedWorker"), desc(w.Worker?.prototype, "constructor"), desc(w.SharedWorker?.prototype, "constructor")];
     out.windowKeys = Object.keys(window);
     out.windowNames = Object.getOwnPropertyNames(window);
@@ -73,6 +76,8 @@ function probe(page: Page, closedPort: number): Promise<Record<string, unknown>>
       attempt(() => P.send.call({}, "x")),
       attempt(() => new (P.send as unknown as new () => unknown)()),
       attempt(() => (XP.open as (...a: unknown[]) => void).call({}, "GET", "/")),
+      attempt(() => setterOf(HTMLScriptElement.prototype, "src")!.call({}, "/x.js")),
+      attempt(() => HTMLFormElement.prototype.submit.call({})),
       attempt(() => { const x = new XMLHttpRequest(); x.send(); }),
       attempt(() => { const x = new XMLHttpRequest(); x.open("G ET", "/?EIO=4"); }),
       attempt(() => Object.getOwnPropertyDescriptor(P, "onmessage")!.set!.call({}, () => 1)),

@@ -590,6 +590,38 @@ test("Socket.IO 0.9 xhr-polling: \\ufffd-framed batches, POST reply 1, 0:: ends 
   assert.deepEqual(m.diagnostics, []);
 });
 
+/** A JSONP form POST as the hook records it: the body it sent, its reply unreadable (status 0). */
+function formPost(c: Cap, url: string, d: string): void {
+  const conn = c.http("POST", url, "d=" + encodeURIComponent(d), 0, undefined, { contentType: "application/x-www-form-urlencoded" });
+  const reply = c.events.at(-1)!;
+  assert.equal(reply.conn, conn);
+  (reply as { bodyUnavailable?: string }).bodyUnavailable = "a form's reply, loaded in its iframe";
+}
+
+test("JSONP long-polling (EIO 4 and 0.9): form POSTs whose replies could not be read are answered, not errors", () => {
+  const c = new Cap();
+  c.http("GET", EIO4("&j=0"), undefined, 200, `___eio[0](${JSON.stringify(OPEN4)});`);
+  formPost(c, EIO4_SID() + "&j=0", "40");
+  c.http("GET", EIO4_SID() + "&j=0", undefined, 200, '___eio[0]("40{\\"sid\\":\\"wZX3oN0bSVIhsaknAAAI\\"}");');
+  formPost(c, EIO4_SID() + "&j=0", '42["hi"]');
+  c.http("GET", `${HOST}/socket.io/1/?t=1`, undefined, 200, "Abc:60:60:jsonp-polling");
+  c.http("GET", `${HOST}/socket.io/1/jsonp-polling/Abc?t=2&i=0`, undefined, 200, 'io.j[0]("1::");');
+  formPost(c, `${HOST}/socket.io/1/jsonp-polling/Abc?t=3&i=0`, JSON.stringify('5:::{"name":"é"}'));
+  const m = run(c, false);
+  assert.deepEqual(m.diagnostics, []);
+  const [eio, sio09] = m.sessions;
+  assert.equal(eio!.state, "open");
+  assert.equal(eio!.namespaces.get("/")!.state, "connected");
+  assert.deepEqual(eio!.namespaces.get("/")!.events.map((e) => e.name), ["hi"]);
+  assert.equal(sio09!.state, "open");
+  assert.deepEqual(sio09!.namespaces.get("/")!.events.map((e) => e.name), ["é"]);
+  // a POST answered with an empty body that WAS read is still an error
+  const bad = new Cap();
+  bad.http("GET", EIO4(), undefined, 200, OPEN4);
+  bad.http("POST", EIO4_SID(), "40", 200, "");
+  assert.deepEqual(codes(run(bad, false)), ["http-error"]);
+});
+
 test("Socket.IO 0.9 unknown session: 7:::1+0 → sid-unknown", () => {
   const c = new Cap();
   c.http("GET", `${HOST}/socket.io/1/?t=1`, undefined, 200, "Abc:60:60:websocket");

@@ -475,8 +475,13 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
 }
 
 function Session({ c }: { c: EioSession }) {
+  // the transports that carried the session, with their variant as the CLI shows it:
+  // "polling (jsonp) → websocket", "polling (b64)", 0.9's "polling (xhr-polling)"
   const used: string[] = [];
-  for (const t of c.transports) if ((t.probe === null || t.probe === "upgraded") && !used.includes(t.name)) used.push(t.name);
+  for (const t of c.transports) {
+    const label = t.variant ? `${t.name} (${t.variant})` : t.name;
+    if ((t.probe === null || t.probe === "upgraded") && !used.includes(label)) used.push(label);
+  }
   return (
     <section class="session" data-sid={c.sid ?? ""}>
       <h3>

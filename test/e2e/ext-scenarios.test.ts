@@ -82,6 +82,16 @@ describe("every demo version and scenario, read through the real DevTools panel"
               await new Promise((r) => setTimeout(r, 250));
             }
           }
+          if (spec.page.transport === "polling-jsonp") {
+            // the session's card names the JSONP variant of its polling transport
+            const want = spec.page.line === "0.9" ? "polling (jsonp-polling)" : "polling (jsonp)";
+            let heads: string[] = [];
+            for (let end = Date.now() + 5000; !heads.some((h) => h.includes(want)) && Date.now() < end; ) {
+              await new Promise((r) => setTimeout(r, 250));
+              heads = await panel.evaluate<string[]>(`[...document.querySelectorAll("section.session h3")].map((h) => h.textContent)`);
+            }
+            assert.ok(heads.some((h) => h.includes(want)), `a session card says "${want}": ${heads.join(" | ")}`);
+          }
         } finally {
           await panel.close();
         }

@@ -23,11 +23,6 @@ const SPECS: FixtureSpec[] = [
   { name: "sio4-rooms-oversized", page: { line: "4" }, scenarios: ["rooms", "oversized"] },
   { name: "sio2-rooms-oversized", page: { line: "2", transport: "polling" }, scenarios: ["rooms", "oversized"] },
   { name: "sio09-rooms-oversized", page: { line: "0.9", transport: "websocket" }, scenarios: ["rooms", "oversized"] },
-  // JSONP long-polling: <script> polls and form POSTs (extension/hook/jsonp.ts)
-  { name: "sio3-jsonp", page: { line: "3", transport: "polling-jsonp" }, scenarios: ["events", "acks", "binary"] },
-  { name: "sio2-jsonp", page: { line: "2", transport: "polling-jsonp" }, scenarios: ["namespaces", "acks", "binary"] },
-  { name: "sio1-jsonp", page: { line: "1", transport: "polling-jsonp" }, scenarios: ["events", "acks"] },
-  { name: "sio09-jsonp", page: { line: "0.9", transport: "polling-jsonp" }, scenarios: ["events", "acks"] },
 ];
 
 let demo: Demo;

@@ -21,6 +21,8 @@ import {
   wmSet, wrapMethod, wrapSetter,
 } from "./native.ts";
 
+// The callback indices protocol/detect.ts `detectFromUrl` reads as `jsonp`; not called here
+// because it parses with the page's own URL and URLSearchParams, which the page may have patched.
 const EIO_INDEX = /[?&]j=([0-9]{1,9})(?:[&#]|$)/;
 const SIO09_POLL_INDEX = /\/jsonp-polling\/[^?#]*\?(?:[^#]*&)?i=([0-9]{1,9})(?:[&#]|$)/;
 const SIO09_HANDSHAKE_INDEX = /[?&]jsonp=([0-9]{1,9})(?:[&#]|$)/;

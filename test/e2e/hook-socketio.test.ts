@@ -8,6 +8,8 @@ import { createRequire } from "node:module";
 import type { Browser } from "playwright";
 import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
 import { launchChromium, openPage, startTestServer, type ServerExchange, type TestServer } from "./hook-helpers.ts";
+import { startDemo } from "../../test-server/index.ts";
+import { SessionModel } from "../../protocol/session/index.ts";
 
 const require = createRequire(import.meta.url);
 const eiop2 = require("eiop2") as {
@@ -251,4 +253,40 @@ test("a JSONP callback keeps its `this`, arguments, exceptions and identity once
   const text = (res.body as { text: string }).text;
   assert.match(text, /^___eio\[0\]\((.*)\);$/);
   assert.equal(JSON.parse(text.slice("___eio[0](".length, -2)), 'hé "q"');
+});
+
+test("a 0.9 JSONP handshake (`jsonp=N`, as 0.9 clients without CORS make it) is captured from its io.j call", async () => {
+  const demo = await startDemo({ quiet: true });
+  try {
+    const hp = await openPage(browser, server.origin + "/");
+    const base = demo.serverUrl("0.9").replace(/\/$/, "");
+    const got = await hp.page.evaluate(async (base) => {
+      const w = window as unknown as { io?: { j: unknown[] } };
+      const calls: unknown[] = [];
+      w.io = { j: [(m: unknown) => { calls.push(m); }] };
+      const s = document.createElement("script");
+      s.src = base + "/socket.io/1/?t=" + Date.now() + "&jsonp=0";
+      await new Promise((r) => { s.onload = r; s.onerror = r; document.head.appendChild(s); });
+      return calls;
+    }, base);
+    const evs = await hp.events(150);
+    await hp.context.close();
+    assert.equal(got.length, 1, "the server's script called io.j[0] once");
+    const reply = String(got[0]);
+    assert.match(reply, /^[^:]+:\d*:\d*:[a-z-]+(,[a-z-]+)*$/, "a 0.9 handshake body: sid:heartbeat:close:transports");
+    const req = ofType(evs, "http-request").find((r) => r.url.includes("jsonp=0"));
+    assert.ok(req, "the handshake request was captured");
+    assert.equal(req.method, "GET");
+    const res = ofType(evs, "http-response").find((r) => r.conn === req.conn);
+    assert.ok(res, "its response was captured");
+    assert.equal(res.status, 200);
+    assert.equal((res.body as { text: string }).text, `io.j[0](${JSON.stringify(reply)});`);
+    // the session model reads it as that 0.9 handshake
+    const m = new SessionModel();
+    m.applyAll(evs);
+    assert.equal(m.sessions.length, 1);
+    assert.equal(m.sessions[0]!.sid, reply.split(":")[0]);
+  } finally {
+    await demo.stop();
+  }
 });

@@ -82,7 +82,8 @@ export function installJsonp(win: typeof globalThis): void {
     const restore = () => {
       if (proxy && dataOf(callbacks, n) === proxy) defineProperty(callbacks as object, n, { value: fn, writable: true, ...attrs });
     };
-    const answered = (ev: { type: "http-response"; conn: string; status: number; [k: string]: unknown }, body?: string) => {
+    /** The poll's one outcome (a response or an error), which also puts the page's callback back. */
+    const answered = (ev: { type: "http-response" | "http-error"; conn: string; [k: string]: unknown }, body?: string) => {
       if (done) return;
       done = true;
       restore();
@@ -112,10 +113,7 @@ export function installJsonp(win: typeof globalThis): void {
       if (e.isTrusted) answered({ type: "http-response", conn, status: 200, bodyUnavailable: proxy ? "the script did not call its JSONP callback" : "no JSONP callback to read it from" });
     }, true);
     addListener(script, "error", (e: Event) => {
-      if (!e.isTrusted || done) return;
-      done = true;
-      restore();
-      emit({ type: "http-error", conn, reason: "network", message: "the JSONP script failed to load" });
+      if (e.isTrusted) answered({ type: "http-error", conn, reason: "network", message: "the JSONP script failed to load" });
     }, true);
   }
 

@@ -119,25 +119,21 @@ export function wrapMethod(obj: object, name: string, trap: (original: Fn, self:
   return replaceValue(obj, name, wrapped);
 }
 
-/** Wraps an accessor's getter in place (same masking). */
-export function wrapGetter(obj: object, name: string, trap: (original: Fn, self: unknown) => unknown): boolean {
+/** Wraps one half of an accessor in place (same masking); the other half stays as it is. */
+function wrapAccessor(obj: object, name: string, half: "get" | "set", trap: (original: Fn, self: unknown, args: unknown[]) => unknown): boolean {
   const d = getOwnPropertyDescriptor(obj, name);
-  const original = d?.get;
+  const original = d?.[half];
   if (!d || typeof original !== "function") return false;
   const wrapped = new NativeProxy(original, { apply: trap });
   mask(wrapped, original);
-  return defineProperty(obj, name, { get: wrapped, set: d.set, enumerable: d.enumerable, configurable: d.configurable });
+  return defineProperty(obj, name, { get: d.get, set: d.set, [half]: wrapped, enumerable: d.enumerable, configurable: d.configurable });
 }
 
+/** Wraps an accessor's getter in place (same masking). */
+export const wrapGetter = (obj: object, name: string, trap: (original: Fn, self: unknown) => unknown): boolean => wrapAccessor(obj, name, "get", trap);
+
 /** Wraps an accessor's setter in place (same masking); `trap` gets the setter's arguments. */
-export function wrapSetter(obj: object, name: string, trap: (original: Fn, self: unknown, args: unknown[]) => unknown): boolean {
-  const d = getOwnPropertyDescriptor(obj, name);
-  const original = d?.set;
-  if (!d || typeof original !== "function") return false;
-  const wrapped = new NativeProxy(original, { apply: trap });
-  mask(wrapped, original);
-  return defineProperty(obj, name, { get: d.get, set: wrapped, enumerable: d.enumerable, configurable: d.configurable });
-}
+export const wrapSetter = (obj: object, name: string, trap: (original: Fn, self: unknown, args: unknown[]) => unknown): boolean => wrapAccessor(obj, name, "set", trap);
 
 /**
  * Replaces a global constructor by a Proxy that keeps its identity for the page: same

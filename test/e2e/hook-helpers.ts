@@ -238,13 +238,18 @@ export interface HookPage {
   batches(): Promise<string[]>;
 }
 
-/** A fresh context whose pages get the collector, then `before`, then (unless `hook` is 0) the hook `hook` times. */
-export async function openPage(browser: Browser, url: string, { hook = 1, before }: { hook?: number; before?: string } = {}): Promise<HookPage> {
+/**
+ * A fresh context whose pages get the collector, then `before`, then (unless `hook` is 0) the
+ * hook `hook` times, then `after` (what a page loads itself, which always runs after the
+ * document_start hook).
+ */
+export async function openPage(browser: Browser, url: string, { hook = 1, before, after }: { hook?: number; before?: string; after?: string } = {}): Promise<HookPage> {
   const context = await browser.newContext();
   await context.addInitScript(COLLECTOR);
   if (before) await context.addInitScript(before);
   const code = await bundleHook();
   for (let i = 0; i < hook; i++) await context.addInitScript(code);
+  if (after) await context.addInitScript(after);
   const page = await context.newPage();
   await page.goto(url);
   const batches = () => page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice());

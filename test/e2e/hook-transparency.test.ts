@@ -7,7 +7,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { CaptureEvent } from "../../protocol/capture.ts";
+import { SessionModel } from "../../protocol/session/index.ts";
+import { startDemo } from "../../test-server/index.ts";
 import { checkOnmessageRuns, launchChromium, onmessageScenario, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
@@ -267,4 +272,89 @@ test("sockets read with onmessage only (every Engine.IO client): order, this, ex
     await hp.context.close();
   }
   checkOnmessageRuns(runs, captured);
+});
+
+// Angular apps run in zone.js, which patches timers, promises, EventTarget, XHR, WebSocket's
+// handlers and fetch after our hook (page scripts always load after a document_start hook), and
+// runs change detection whenever its zone has run a task: a task of ours in the app's zone would
+// make the app work more with the extension than without. The real zone.js from npm and real
+// socket.io 4 clients (one over WebSocket, one over long-polling: events and an ack) plus a
+// fetch of an Engine.IO URL, all inside a forked zone, as NgZone forks one.
+test("zone.js (Angular) loaded after the hook: the app's zone schedules and runs the same tasks, and the session is captured", async () => {
+  const require = createRequire(import.meta.url);
+  const zone = readFileSync(require.resolve("zone.js"), "utf8");
+  const client = readFileSync(join(dirname(require.resolve("sio4-client/package.json")), "dist", "socket.io.js"), "utf8");
+  const demo = await startDemo({ quiet: true });
+  try {
+    const runs: Array<{ tasks: Record<string, number>; got: unknown[]; patched: boolean }> = [];
+    const captured: CaptureEvent[][] = [];
+    for (const hook of [0, 1]) {
+      const hp = await openPage(browser, demo.serverUrl("4") + "/zone-test", { hook, after: zone });
+      await hp.page.addScriptTag({ content: client });
+      runs.push(await hp.page.evaluate(async () => {
+        const Z = (window as unknown as { Zone: any }).Zone;
+        const tasks: Record<string, number> = {};
+        const count = (k: string) => (tasks[k] = (tasks[k] ?? 0) + 1);
+        const app = Z.current.fork({
+          name: "app",
+          onScheduleTask: (d: any, _c: any, t: any, task: any) => (count(`schedule ${task.type} ${task.source}`), d.scheduleTask(t, task)),
+          onInvokeTask: (d: any, _c: any, t: any, task: any, a: any, b: any) => (count(`invoke ${task.type} ${task.source}`), d.invokeTask(t, task, a, b)),
+          onHasTask: (d: any, _c: any, t: any, s: any) => (count(`has ${s.change}`), (busy = s.macroTask || s.microTask), d.hasTask(t, s)),
+        });
+        let busy = false;
+        const got: unknown[] = [];
+        // one client per transport (an upgrade's timing varies the number of polls run to run)
+        const session = (transports: string[]) => new Promise<void>((done) => app.run(() => {
+          const s = (window as unknown as { io: (u: string, o: object) => any }).io(location.origin, { transports, forceNew: true });
+          s.on("echo", (...args: unknown[]) => {
+            got.push([transports[0], "echo", ...args]);
+            s.emit("ack-me", 5, "ü", (...r: unknown[]) => {
+              got.push([transports[0], "ack", ...r]);
+              s.disconnect();
+              done();
+            });
+          });
+          s.on("connect", () => s.emit("echo", { a: [1, null] }, "é"));
+        }));
+        await session(["websocket"]);
+        await session(["polling"]);
+        await new Promise<void>((done) => app.run(() => {
+          fetch("/socket.io/?EIO=4&transport=polling&t=zone")
+            .then((r) => r.text())
+            .then((t) => got.push(["fetch", t.slice(0, 1)]))
+            .then(() => done());
+        }));
+        // the disconnects' last requests are still out: count once the zone has none left
+        for (let i = 0; i < 250 && busy; i++) await new Promise((r) => setTimeout(r, 20));
+        return { tasks, got, patched: Promise.name === "ZoneAwarePromise" };
+      }));
+      captured.push(await hp.events(1300));
+      await hp.context.close();
+    }
+    const [without, withHook] = runs as [typeof runs[0], typeof runs[0]];
+    assert.ok(without.patched, "zone.js patched the page");
+    for (const t of ["websocket", "polling"]) {
+      assert.deepEqual(without.got.filter((g) => (g as string[])[0] === t), [[t, "echo", { a: [1, null] }, "é"], [t, "ack", 5, "ü"]]);
+    }
+    assert.deepEqual(without.got.at(-1), ["fetch", "0"]);
+    assert.ok(Object.keys(without.tasks).some((k) => k.startsWith("invoke eventTask WebSocket")), JSON.stringify(without.tasks));
+    assert.deepEqual(withHook, without, "the app and its zone see the same with the hook");
+    assert.equal(captured[0]!.length, 0);
+    // the hook saw both sessions whole: handshake, both events and the ack
+    const m = new SessionModel();
+    m.applyAll(captured[1]!);
+    const sessions = m.sessions.filter((x) => x.namespaces.size); // not the fetch's bare handshake
+    assert.deepEqual(sessions.map((x) => x.transports.map((t) => t.name).join()), ["websocket", "polling"]);
+    for (const x of sessions) {
+      const events = [...x.namespaces.get("/")!.events].map((e) => [e.dir, e.name, e.args, e.ack?.args ?? null]);
+      assert.deepEqual(events, [
+        ["out", "echo", [{ a: [1, null] }, "é"], null],
+        ["in", "echo", [{ a: [1, null] }, "é"], null],
+        ["out", "ack-me", [5, "ü"], [5, "ü"]],
+      ]);
+    }
+    assert.ok(captured[1]!.some((e) => e.type === "http-request" && e.url.includes("t=zone")), "the app's fetch in the zone");
+  } finally {
+    await demo.stop();
+  }
 });

@@ -4,6 +4,7 @@
 // hook's batches. The server also records every HTTP exchange it sees, byte for byte, so
 // tests compare what the hook captured against what really crossed the wire.
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { build } from "esbuild";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,6 +28,23 @@ export function launchChromium(): Promise<Browser> {
 
 let hookCode: Promise<string> | undefined;
 /** The hook exactly as the extension ships it: extension/hook/index.ts bundled as an IIFE. */
+/**
+ * A test file's test server and Chromium: started before its tests (`set` receives both),
+ * closed after them.
+ */
+export function useServerAndBrowser(set: (server: TestServer, browser: Browser) => void): void {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+    set(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+}
+
 export function bundleHook(): Promise<string> {
   hookCode ??= build({
     entryPoints: [join(root, "extension/hook/index.ts")], bundle: true, format: "iife", write: false,

@@ -3,21 +3,15 @@
 // the app reads its own, aborted and failed fetches; XMLHttpRequest with every responseType,
 // string and binary bodies, abort, network error and timeout. Only Engine.IO/0.9-shaped URLs
 // are recorded. Bodies are checked against what the server received and sent.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
-import { launchChromium, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { openPage, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((s, b) => ((server = s), (browser = b)));
 
 type Req = Extract<CaptureEvent, { type: "http-request" }>;
 type Res = Extract<CaptureEvent, { type: "http-response" }>;

@@ -2,12 +2,12 @@
 // then the WebSocket upgrade) and a socket.io 2 client on Engine.IO 3 binary long-polling
 // (XHR2 bodies). What the hook captured is compared with what the server saw byte for byte,
 // and the WebSocket frames with the frames Socket.IO v4 must send (PROTOCOL.md §5, by hand).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import type { Browser } from "playwright";
 import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
-import { launchChromium, openPage, startTestServer, type ServerExchange, type TestServer } from "./hook-helpers.ts";
+import { openPage, useServerAndBrowser, type ServerExchange, type TestServer } from "./hook-helpers.ts";
 import { startDemo } from "../../test-server/index.ts";
 import { SessionModel } from "../../protocol/session/index.ts";
 
@@ -19,13 +19,7 @@ const eiop2 = require("eiop2") as {
 
 let server: TestServer;
 let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((s, b) => ((server = s), (browser = b)));
 
 type Ev<T extends CaptureEvent["type"]> = Extract<CaptureEvent, { type: T }>;
 const ofType = <T extends CaptureEvent["type"]>(evs: CaptureEvent[], t: T) => evs.filter((e): e is Ev<T> => e.type === t);

@@ -4,7 +4,7 @@
 // attributes, error messages, listener order, exceptions from the app's own handlers,
 // unhandled rejections, and no `message` events on window. A second injection must not
 // double-capture. WebTransport (no server here) is checked for transparency and open/close.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright";
 import { readFileSync } from "node:fs";
@@ -13,17 +13,11 @@ import { dirname, join } from "node:path";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { SessionModel } from "../../protocol/session/index.ts";
 import { startDemo } from "../../test-server/index.ts";
-import { checkOnmessageRuns, launchChromium, onmessageScenario, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { checkOnmessageRuns, onmessageScenario, openPage, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((s, b) => ((server = s), (browser = b)));
 
 /** Everything a page could look at to notice the hook. */
 function probe(page: Page, closedPort: number): Promise<Record<string, unknown>> {

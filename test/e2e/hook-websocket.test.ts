@@ -1,21 +1,15 @@
 // The page hook on raw WebSockets against a real `ws` echo server: every kind of send (string,
 // ArrayBuffer, typed-array views, DataView, Blob), both binaryTypes, apps with onmessage,
 // addEventListener or no listener at all, subprotocols, and every way a socket ends.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { launchChromium, openPage, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { openPage, parseBatch, settledBatches, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((s, b) => ((server = s), (browser = b)));
 
 const b64 = (bytes: number[] | string) => ({ base64: Buffer.from(bytes as never).toString("base64") });
 /** Events of one connection without the fields that vary (v, ts, conn). */

@@ -4,21 +4,15 @@
 // the hook, as a page's own polyfill would be) under the same global names, with the same
 // shape: accessors on prototypes, a promise-returning createBidirectionalStream, a stream of
 // incoming bidirectional streams. Every byte the loopback carries is the app's own data.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { launchChromium, openPage, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { openPage, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+useServerAndBrowser((s, b) => ((server = s), (browser = b)));
 
 const LOOPBACK = `(() => {
   class WebTransportBidirectionalStream {

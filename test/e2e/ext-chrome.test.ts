@@ -11,7 +11,7 @@ import type { Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
-import { RECORDER, recordedIn, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertCspSite, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -565,6 +565,25 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       await page.close();
     } finally {
       site.close();
+    }
+  });
+
+  test("a page under a strict CSP with Trusted Types: captured whole, and its policy works as without the extension", async () => {
+    const site = await startCspSite();
+    try {
+      const page = await chrome.ctx.newPage();
+      await page.goto(site.origin + "/");
+      const log = await page.evaluate(() => (window as unknown as { done: Promise<string[]> }).done);
+      const hasTt = await page.evaluate(() => "trustedTypes" in window);
+      assert.ok(hasTt, "Chromium enforces Trusted Types");
+      const panel = await chrome.openPanel(page);
+      await assertPanelMatches(panel, page, "CSP page");
+      const snap = await panel.waitFor((s) => (s.report as ModelReport).summary.acks >= 1);
+      assertCspSite(log, hasTt, snap.report as ModelReport);
+      await panel.close();
+      await page.close();
+    } finally {
+      await site.close();
     }
   });
 });

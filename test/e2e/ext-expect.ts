@@ -2,7 +2,10 @@
 // and the wire formats of PROTOCOL.md — never from the code under test. Shared by the Chromium
 // and Firefox tests so both browsers are held to the same facts.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { CaptureData, CaptureEvent } from "../../protocol/capture.ts";
 import { readHookBatch } from "../../extension/shared/wire.ts";
@@ -194,6 +197,73 @@ export async function startBfcacheSite(): Promise<{ origin: string; close(): voi
 }
 
 /**
+ * A site that serves its app under the strictest Content-Security-Policy real sites use: no
+ * inline script without its nonce, scripts only from those (`'strict-dynamic'`), connections to
+ * its own origin only, and Trusted Types required for every script URL. Its socket.io 4 server
+ * is on the same origin. The app (window.log) connects, emits `echo` and `ack-me` and logs what
+ * comes back, then loads /tt.js through its Trusted Types policy and tries a plain-string script
+ * URL, which Trusted Types must refuse; it also logs every CSP violation the page reports (the
+ * hook must cause none). `window.done` resolves with the log once the socket has upgraded.
+ */
+export async function startCspSite(): Promise<{ origin: string; close(): Promise<void> }> {
+  const require = createRequire(import.meta.url);
+  const client = readFileSync(join(dirname(require.resolve("sio4-client/package.json")), "dist", "socket.io.js"), "utf8");
+  // (img-src: Firefox checks its favicon request against the page's policy and reports it)
+  const csp = "default-src 'none'; script-src 'nonce-n0nce' 'strict-dynamic'; connect-src 'self'; img-src 'self'; " +
+    "require-trusted-types-for 'script'; trusted-types app";
+  const site = createServer((req, res) => {
+    if (req.url!.startsWith("/socket.io/")) return; // the socket.io server's
+    if (req.url === "/client.js" || req.url === "/tt.js") {
+      res.writeHead(200, { "content-type": "text/javascript" });
+      res.end(req.url === "/client.js" ? client : "window.log.push('tt.js ran');");
+      return;
+    }
+    res.writeHead(200, { "content-type": "text/html", "content-security-policy": csp });
+    res.end(`<!doctype html><meta charset="utf-8"><title>csp</title><script nonce="n0nce" src="/client.js"></script><script nonce="n0nce">
+      window.log = [];
+      document.addEventListener("securitypolicyviolation", (e) => log.push("violation " + e.violatedDirective));
+      window.done = new Promise((resolve) => {
+        const s = io({ transports: ["polling", "websocket"] });
+        s.on("connect", () => s.emit("echo", "hé"));
+        s.on("echo", (a) => {
+          log.push("echo " + a);
+          s.emit("ack-me", 1, (r) => {
+            log.push("ack " + r);
+            const upgraded = () => {
+              if (s.io.engine.transport.name !== "websocket") return setTimeout(upgraded, 20);
+              log.push("upgraded");
+              if (window.trustedTypes) {
+                const policy = trustedTypes.createPolicy("app", { createScriptURL: (u) => u });
+                const ok = document.createElement("script");
+                ok.nonce = "n0nce";
+                ok.onload = () => resolve(log);
+                ok.onerror = () => { log.push("tt.js failed"); resolve(log); };
+                try { ok.src = policy.createScriptURL("/tt.js"); } catch (e) { log.push("policy URL refused " + e.name); return resolve(log); }
+                try { document.createElement("script").src = "/tt.js"; } catch (e) { log.push("refused " + e.name); }
+                document.head.append(ok);
+              } else resolve(log);
+            };
+            upgraded();
+          });
+        });
+      });
+    </script>`);
+  });
+  const { Server } = require("sio4") as { Server: new (s: typeof site) => { on(ev: string, f: (s: SioSocket) => void): void; close(): void } };
+  type SioSocket = { on(ev: string, f: (...a: unknown[]) => void): void; emit(ev: string, ...a: unknown[]): void };
+  const io = new Server(site);
+  io.on("connection", (s) => {
+    s.on("echo", (...a) => s.emit("echo", ...a));
+    s.on("ack-me", (...a) => (a.pop() as (...r: unknown[]) => void)(...a));
+  });
+  await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+  return {
+    origin: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => { io.close(); site.close(() => r()); }),
+  };
+}
+
+/**
  * What a bfcache site's page (a Playwright or puppeteer page) says it sent: the top page's tag,
  * then (on /c) its frame's, read through the top page (Playwright loses track of a frame restored
  * from the cache). A tag is `<path>-loaded` or `<path>-restored`; undefined until sent.
@@ -209,4 +279,25 @@ export function bfcacheSent(page: { evaluate<R>(f: () => R): Promise<unknown> })
 export function bfcacheView(events: readonly CaptureEvent[]): string[] {
   return events.map((e) =>
     e.type === "page" ? `page ${new URL(e.url).pathname}${e.restored ? " restored" : ""}` : e.type === "http-request" && e.body && "text" in e.body ? e.body.text : e.type);
+}
+
+/**
+ * What a CSP site's page (startCspSite) must log, whether or not the extension is there: its
+ * app ran, and Trusted Types (where the browser has them) took its policy's script URL and
+ * refused the plain string, the page's only CSP violation; and what the panel's model must hold.
+ */
+export function assertCspSite(log: string[], hasTrustedTypes: boolean, report: ModelReport): void {
+  const tt = hasTrustedTypes ? ["refused TypeError", "violation require-trusted-types-for", "tt.js ran"] : [];
+  assert.deepEqual([...log].sort(), ["echo hé", "ack 1", "upgraded", ...tt].sort(), "the page ran as without the extension, with no CSP violation of ours");
+  const conns = report.connections.filter((c) => c.namespaces.length);
+  assert.equal(conns.length, 1, "one session");
+  const c = conns[0]!;
+  assert.deepEqual([c.engineio, c.socketio, c.transports, c.upgraded], [4, 5, ["polling", "websocket"], true]);
+  const root = c.namespaces.find((n) => n.nsp === "/")!;
+  assert.equal(root.state, "connected");
+  assert.deepEqual(root.events.map((e) => [e.dir, e.name, e.args, e.ack?.args ?? null]), [
+    ["out", "echo", ["hé"], null],
+    ["in", "echo", ["hé"], null],
+    ["out", "ack-me", [1], [1]],
+  ]);
 }

@@ -28,7 +28,13 @@ interface Req {
   /** Monotonic seconds (CDP `timestamp`) at the start; NaN for a WebSocket until its handshake. */
   t0: number;
   frameId?: string;
+  /** CDP's resource type, lowercased as Chrome's export writes `_resourceType` ("xhr", "fetch", "script"). */
+  resourceType: string;
   status?: number;
+  /** Monotonic seconds when the response headers came. */
+  responseAt?: number;
+  /** Body bytes seen arriving (Network.dataReceived). */
+  received?: number;
   statusText?: string;
   resHeaders?: Header[];
   mimeType?: string;
@@ -107,6 +113,7 @@ export class HarRecorder {
     const on = (ev: string, f: (p: Record<string, unknown>) => void) => this.cdp.on(`Network.${ev}`, f as (p: never) => void);
     on("requestWillBeSent", (p) => this.onRequest(p));
     on("responseReceived", (p) => this.onResponse(p));
+    on("dataReceived", (p) => this.onData(p));
     on("loadingFinished", (p) => this.onFinished(p));
     on("loadingFailed", (p) => this.onFailed(p));
     on("webSocketCreated", (p) => this.onWsCreated(p));
@@ -129,7 +136,10 @@ export class HarRecorder {
     const id = String(p.requestId);
     if (this.reqs.has(id)) return; // redirect: keep the first
     const headers = headersOf(request.headers);
-    const r: Req = { id, url, method: String(request.method ?? "GET"), headers, hasPostData: !!request.hasPostData, t0: ts, waits: [], done: false };
+    const r: Req = {
+      id, url, method: String(request.method ?? "GET"), headers, hasPostData: !!request.hasPostData, t0: ts, waits: [], done: false,
+      resourceType: typeof p.type === "string" ? p.type.toLowerCase() : "xhr",
+    };
     if (typeof p.frameId === "string") r.frameId = p.frameId;
     const mime = contentTypeOf(headers) ?? "";
     const entries = request.postDataEntries as { bytes?: string }[] | undefined;
@@ -168,6 +178,12 @@ export class HarRecorder {
     r.resHeaders = headersOf(res.headers);
     r.mimeType = String(res.mimeType ?? "");
     r.httpVersion = String(res.protocol ?? "http/1.1");
+    r.responseAt = Number(p.timestamp);
+  }
+
+  private onData(p: Record<string, unknown>): void {
+    const r = this.reqs.get(String(p.requestId));
+    if (r && !r.ws) r.received = (r.received ?? 0) + (Number(p.dataLength) || 0);
   }
 
   private onFinished(p: Record<string, unknown>): void {
@@ -221,7 +237,7 @@ export class HarRecorder {
     const url = String(p.url);
     if (!this.filter(url)) return;
     const id = String(p.requestId);
-    const r: Req = { id, url, method: "GET", headers: [], hasPostData: false, t0: NaN, ws: { messages: [] }, waits: [], done: true };
+    const r: Req = { id, url, method: "GET", headers: [], hasPostData: false, t0: NaN, ws: { messages: [] }, waits: [], done: true, resourceType: "websocket" };
     this.reqs.set(id, r);
     this.order.push(r);
   }
@@ -258,7 +274,7 @@ export class HarRecorder {
     if (r?.ws && r.ws.closed === undefined) r.ws.closed = Number(p.timestamp);
   }
 
-  /** Waits for outstanding body fetches and returns the HAR document. Unfinished HTTP exchanges are left out. */
+  /** Waits for outstanding body fetches and returns the HAR document. HTTP exchanges with no response yet are left out. */
   async stop(): Promise<unknown> {
     for (let i = 0; i < 3; i++) await Promise.all(this.order.flatMap((r) => r.waits));
     const entries: unknown[] = [];
@@ -308,8 +324,12 @@ export class HarRecorder {
         _webSocketMessages: r.ws.messages.map((m) => ({ ...m, time: this.wall(m.time) })),
       };
     }
-    if (r.end === undefined || !r.done) return null; // still in flight when the recording stopped
-    const time = Math.max(0, (r.end - r.t0) * 1000);
+    // A response whose body the page never read (engine.io-client's fetch() transport ignores a
+    // POST's "ok") is never reported finished: Chrome's export still lists it, status and size
+    // without the text. What has no response yet (a long poll) was still in flight: left out.
+    const unread = r.end === undefined && r.responseAt !== undefined && r.status !== undefined && !r.failed;
+    if (!unread && (r.end === undefined || !r.done)) return null;
+    const time = Math.max(0, ((r.end ?? r.responseAt!) - r.t0) * 1000);
     const base = {
       startedDateTime: started,
       time,
@@ -317,7 +337,7 @@ export class HarRecorder {
       cache: {},
       timings: { blocked: -1, dns: -1, ssl: -1, connect: -1, send: 0, wait: time, receive: 0 },
       pageref: "page_1",
-      _resourceType: "xhr",
+      _resourceType: r.resourceType,
     };
     if (r.failed) {
       return {
@@ -326,7 +346,7 @@ export class HarRecorder {
         _error: r.failed.errorText,
       };
     }
-    const content: Record<string, unknown> = { size: r.body ? r.body.text.length : 0, mimeType: r.mimeType ?? contentTypeOf(r.resHeaders ?? []) ?? "x-unknown" };
+    const content: Record<string, unknown> = { size: r.body ? r.body.text.length : (r.received ?? 0), mimeType: r.mimeType ?? contentTypeOf(r.resHeaders ?? []) ?? "x-unknown" };
     if (r.body) {
       content.text = r.body.text;
       if (r.body.encoding) content.encoding = r.body.encoding;

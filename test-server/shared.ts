@@ -3,12 +3,14 @@
 export type Line = "0.9" | "1" | "2" | "3" | "4";
 export type Variant = "default" | "msgpack" | "recovery" | "eio3";
 /** Client transport choice. polling-jsonp: JSONP long-polling (0.9 `jsonp-polling`, 1.x–3.x
- *  `forceJSONP`; engine.io-client 6 dropped it). polling-base64: `forceBase64` (1.x–4.x), binary as base64 text. */
-export type Transport = "polling-upgrade" | "websocket" | "polling" | "polling-jsonp" | "polling-base64";
+ *  `forceJSONP`; engine.io-client 6 dropped it). polling-base64: `forceBase64` (1.x–4.x), binary as base64 text.
+ *  polling-fetch: long-polling over `fetch()` instead of XMLHttpRequest (engine.io-client 6.6's `Fetch`
+ *  transport, which socket.io-client 4.8 takes in `transports`; 4.x only). */
+export type Transport = "polling-upgrade" | "websocket" | "polling" | "polling-jsonp" | "polling-base64" | "polling-fetch";
 export type ParserName = "default" | "msgpack";
 
 export const LINES: readonly Line[] = ["0.9", "1", "2", "3", "4"];
-export const TRANSPORTS: readonly Transport[] = ["polling-upgrade", "websocket", "polling", "polling-jsonp", "polling-base64"];
+export const TRANSPORTS: readonly Transport[] = ["polling-upgrade", "websocket", "polling", "polling-jsonp", "polling-base64", "polling-fetch"];
 
 /** Server variants of each line, in the order their fixed ports are assigned (base port + 1 …). */
 export const SERVER_VARIANTS: readonly { line: Line; variant: Variant }[] = [
@@ -62,6 +64,7 @@ export function parsePageQuery(q: URLSearchParams): PageOptions | { error: strin
   const client = clientLineOf(o);
   if (transport === "polling-jsonp" && client === "4") return { error: "the 4.x client has no JSONP polling (polling-jsonp: lines 0.9, 1, 2, 3 and eio3)" };
   if (transport === "polling-base64" && client === "0.9") return { error: "0.9 has no binary, so no polling-base64 (lines 1–4)" };
+  if (transport === "polling-fetch" && client !== "4") return { error: "only the 4.x client polls over fetch() (polling-fetch: line 4, not eio3)" };
   if (!SERVER_VARIANTS.some((s) => s.line === line && s.variant === variant)) {
     const have = SERVER_VARIANTS.filter((s) => s.line === line).map((s) => s.variant).join(", ");
     return { error: `line ${line} has no "${variant}" server (it has: ${have})` };

@@ -47,7 +47,7 @@ function nextSteps(demo: Demo, line: Line, scenario: ScenarioName | undefined): 
     "",
     `  Demo page      ${first}`,
     `  Other lines    ${demo.servers.some((s) => s.line !== line) ? LINES.filter((l) => l !== line && demo.servers.some((s) => s.line === l)).map((l) => `${base}?line=${l}`).join("  ") : "(none started)"}`,
-    "  Variants       add &transport=websocket|polling|polling-jsonp (0.9-3)|polling-base64 (1-4)",
+    "  Variants       add &transport=websocket|polling|polling-jsonp (0.9-3)|polling-base64 (1-4)|polling-fetch (4)",
     "                 or one of &parser=msgpack (2, 3, 4)  &recovery=1 (4)  &eio3=1 (4: the 2.x client)",
     "",
     "  socket.io servers (path /socket.io, serveClient off):",

@@ -74,7 +74,11 @@ function off(e: Emitter, ev: string, fn: Fn): void {
 }
 
 /** socket.io-client 1.x – 4.x. */
-export function modernLine(line: "1" | "2" | "3" | "4", version: string, io: ModernIo, msgpack?: object): (parser: "default" | "msgpack") => ClientLine {
+/**
+ * `fetchPolling`: engine.io-client's `Fetch` transport class, for the polling-fetch transport
+ * (socket.io-client 4.8 takes transport classes in `transports`).
+ */
+export function modernLine(line: "1" | "2" | "3" | "4", version: string, io: ModernIo, msgpack?: object, fetchPolling?: unknown): (parser: "default" | "msgpack") => ClientLine {
   return (parser) => ({
     line,
     version,
@@ -85,7 +89,8 @@ export function modernLine(line: "1" | "2" | "3" | "4", version: string, io: Mod
       const transport = o.transport ?? pageTransport;
       const opts: Record<string, unknown> = {
         forceNew: !!o.forceNew,
-        transports: transport === "websocket" ? ["websocket"] : transport === "polling-upgrade" ? ["polling", "websocket"] : ["polling"],
+        transports: transport === "websocket" ? ["websocket"] : transport === "polling-upgrade" ? ["polling", "websocket"]
+          : transport === "polling-fetch" && fetchPolling ? [fetchPolling] : ["polling"],
         forceJSONP: transport === "polling-jsonp",
         forceBase64: transport === "polling-base64",
         reconnectionDelay: 150,
@@ -119,7 +124,7 @@ export function modernLine(line: "1" | "2" | "3" | "4", version: string, io: Mod
               // A CONNECT_ERROR from the server (middleware refusal) vs. a transport failure the
               // manager retries: 4.x deactivates the socket; 3.x errors carry no engine `type`.
               const transportLevel = typeof (err as { type?: unknown }).type === "string" ||
-                /^(timeout|xhr poll error|xhr post error|websocket error|server error)$/.test(message);
+                /^(timeout|xhr poll error|xhr post error|fetch read error|fetch write error|websocket error|server error)$/.test(message);
               fn(raw.active === false || !transportLevel ? { kind: "refused", message } : { kind: "error", message });
             }]);
             subs.push([raw.io, "reconnect", () => fn({ kind: "reconnect" })]);

@@ -186,7 +186,9 @@ export const SCENARIOS: Record<ScenarioName, { run: Scenario }> = {
 
   "session-unknown": {
     async run(env) {
-      const s = env.client.open(env.base, "/", { forceNew: true, transport: "polling" }, env.page.transport);
+      // long-polling, over fetch() on a polling-fetch page
+      const transport = env.page.transport === "polling-fetch" ? "polling-fetch" : "polling";
+      const s = env.client.open(env.base, "/", { forceNew: true, transport }, env.page.transport);
       return using([s], async () => {
         await connected(s);
         const sid = s.engineId();

@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 type Line = "0.9" | "1" | "2" | "3" | "4";
 interface Conf {
   line: Line;
-  transport?: "polling-upgrade" | "websocket" | "polling" | "polling-jsonp" | "polling-base64";
+  transport?: "polling-upgrade" | "websocket" | "polling" | "polling-jsonp" | "polling-base64" | "polling-fetch";
   parser?: "default" | "msgpack";
   recovery?: boolean;
   eio3?: boolean;
@@ -119,6 +119,8 @@ CONFS.push({ line: "4", eio3: true });
 const FRAMING = ["events", "acks", "binary", "reconnect", "oversized"];
 for (const line of ["0.9", "1", "2", "3"] as Line[]) CONFS.push({ line, transport: "polling-jsonp", only: FRAMING });
 for (const line of ["1", "2", "3", "4"] as Line[]) CONFS.push({ line, transport: "polling-base64", only: FRAMING });
+// 4.x's long-polling over fetch(): every scenario that polls (session-unknown included)
+CONFS.push({ line: "4", transport: "polling-fetch", only: [...FRAMING, "session-unknown"] });
 
 const label = (c: Conf) =>
   `line ${c.line}${c.transport ? ` ${c.transport}` : ""}${c.parser ? ` ${c.parser}` : ""}${c.recovery ? " recovery" : ""}${c.eio3 ? " eio3 (2.x client)" : ""}`;
@@ -167,6 +169,12 @@ describe("demo pages in Chromium", () => {
         assert.equal(r.ok, true, `${name} failed: ${JSON.stringify(r.details).slice(0, 800)}`);
         checkDetails(name, c, r);
       }
+      // Which browser API carried the page's Engine.IO requests (resource timing says).
+      const apis = await page.evaluate(() => [...new Set(performance.getEntriesByType("resource")
+        .filter((e) => e.name.includes("EIO=")).map((e) => (e as PerformanceResourceTiming).initiatorType))].sort());
+      if (c.transport === "polling-fetch") assert.deepEqual(apis, ["fetch"], "every poll and send went through fetch()");
+      // (session-unknown's own probe of the forgotten sid is a fetch() on every page)
+      else if (c.transport === "polling" && c.line !== "0.9") assert.ok(apis.includes("xmlhttprequest"), apis.join());
       if (c.line !== "0.9" && (c.transport ?? "polling-upgrade") === "polling-upgrade") {
         // 1.x–4.x start on polling and upgrade to WebSocket by now.
         await page.waitForFunction(() => window.demo.transport() === "websocket", null, { timeout: 5000 });

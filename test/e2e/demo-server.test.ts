@@ -68,6 +68,8 @@ describe("startDemo API", () => {
     assert.throws(() => demo.pageUrl({ line: "4", recovery: true, parser: "msgpack" }), /at most one/);
     assert.throws(() => demo.pageUrl({ line: "4", transport: "polling-jsonp" }), /4\.x client has no JSONP/);
     assert.equal(demo.pageUrl({ line: "4", eio3: true, transport: "polling-jsonp" }), `${demo.url}?line=4&transport=polling-jsonp&eio3=1`);
+    assert.equal(demo.pageUrl({ line: "4", transport: "polling-fetch" }), `${demo.url}?line=4&transport=polling-fetch`);
+    assert.throws(() => demo.pageUrl({ line: "4", eio3: true, transport: "polling-fetch" }), /only the 4\.x client polls over fetch/);
   });
 
   test("serves the page, the per-line bundle and rejects bad queries", async () => {

@@ -2,12 +2,12 @@
 // long-polling transport). Request bodies are copied before the browser sends them; response
 // bodies come from the XHR once it is DONE, or from `response.clone()` for fetch, so the app's
 // own stream is neither consumed nor delayed.
-import { emit, newConn, recording, retract, type Encoding, type Raw } from "./queue.ts";
+import { emit, newConn, recording, retract, type Encoding, type Entry, type Raw } from "./queue.ts";
 import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
 import {
   NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
-  getter, getOwnPropertyDescriptor, isArray, isView, NativeProxy, ownKeys, promiseThen, reflectGet, stringify, strLower, strUpper, uncurry, urlText, wmGet, wmSet,
+  getter, getOwnPropertyDescriptor, isArray, isView, NativeProxy, now, ownKeys, promiseThen, reflectGet, stringify, strLower, strUpper, uncurry, urlText, wmGet, wmSet,
   wrapConstructor, wrapMethod,
 } from "./native.ts";
 
@@ -243,12 +243,31 @@ export function installFetch(win: typeof globalThis): void {
   const headersGet = uncurry(Headers.prototype.get);
   const NativeHeaders = Headers;
 
-  function failure(conn: string, err: unknown): void {
+  /** An http-error's reason and message, from what fetch() or a body read rejected with. */
+  function errorOf(err: unknown): { reason: "abort" | "timeout" | "network"; message: string } {
     const name = (err as { name?: unknown } | null)?.name;
-    emit({
-      type: "http-error", conn, reason: name === "AbortError" ? "abort" : name === "TimeoutError" ? "timeout" : "network",
+    return {
+      reason: name === "AbortError" ? "abort" : name === "TimeoutError" ? "timeout" : "network",
       message: String((err as { message?: unknown } | null)?.message ?? err),
-    });
+    };
+  }
+
+  /** A response queued before its body failed to arrive: the exchange ended in an error instead. */
+  function becomeError(e: Entry, err: unknown): void {
+    const ev = e.ev;
+    const { reason, message } = errorOf(err);
+    e.key = undefined;
+    delete ev.status;
+    delete ev.contentType;
+    ev.type = "http-error";
+    ev.reason = reason;
+    ev.message = message;
+    ev.ts = now();
+  }
+
+  function failure(conn: string, err: unknown): void {
+    const { reason, message } = errorOf(err);
+    emit({ type: "http-error", conn, reason, message });
   }
 
   // The page's `init` is read by fetch() alone: it gets a view of `init` that remembers what
@@ -366,10 +385,17 @@ export function installFetch(win: typeof globalThis): void {
         const base: { type: "http-response"; conn: string; [k: string]: unknown } = { type: "http-response", conn: id, status: code };
         if (ct !== null) base.contentType = ct;
         const copy = responseClone(res) as Response;
-        promiseThen(responseBuffer(copy) as Promise<ArrayBuffer>, (b) => {
-          const enc: Encoding = ct !== null && /octet-stream/i.test(ct) ? "binary" : "auto";
-          emit(base, "body", new NativeUint8Array(b as ArrayBuffer), enc);
-        }, (err) => failure(id, err));
+        const enc: Encoding = ct !== null && /octet-stream/i.test(ct) ? "binary" : "auto";
+        // Queued now, before the page can see the response: its own read of the body may finish
+        // before ours, and whatever it does next (the next poll, a POST) must come after this
+        // in the capture. The body fills in when read (the batch waits for it: queue.ts); a
+        // body that fails turns the event into the exchange's http-error.
+        let entry: Entry | undefined;
+        const bytes = promiseThen(responseBuffer(copy) as Promise<ArrayBuffer>, (b) => new NativeUint8Array(b as ArrayBuffer), (err) => {
+          if (entry) becomeError(entry, err);
+          return undefined;
+        }) as Promise<Uint8Array>;
+        entry = emit(base, "body", bytes, enc);
       } catch {
         // ignore
       }

@@ -28,6 +28,7 @@ export const isView = ArrayBuffer.isView;
 export const isArray = Array.isArray;
 export const mathRandom = Math.random;
 export const setTimer = setTimeout.bind(globalThis);
+export const clearTimer = clearTimeout.bind(globalThis);
 
 const wmGetRaw = uncurry(WeakMap.prototype.get);
 const wmSetRaw = uncurry(WeakMap.prototype.set);

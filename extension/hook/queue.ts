@@ -12,7 +12,7 @@ import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } f
 import { BUSY_BATCH_MS, BUSY_WINDOW_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../shared/bridge.ts";
 import { compactEvent, hookBatchText, type Compact, type CompactFrame, type DocBase } from "../shared/wire.ts";
 import {
-  NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, decodeText, dispatch, isArray,
+  NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, clearTimer, decodeText, dispatch, isArray,
   mathRandom, now, originUs, promiseThen, relNow, setTimer, stringify,
 } from "./native.ts";
 
@@ -42,6 +42,12 @@ export interface Entry {
 // which the relay forwards to the background; a flood waits FLOOD_BATCH_MS (../shared/bridge.ts).
 const BATCH_DELAY_MS = 50;
 const MAX_BATCH = 512;
+/**
+ * How long a batch waits for data still being read (Blobs, fetch bodies: `emit` with a pending
+ * raw holds its place in the queue meanwhile). A body that never ends must not stall the capture:
+ * after this the batch leaves, those events marked unavailable.
+ */
+const PENDING_MAX_MS = 30_000;
 
 const CE = CustomEvent;
 const target: EventTarget = window;
@@ -251,13 +257,27 @@ function flush(): void {
   const pending: Promise<void>[] = [];
   for (let i = 0; i < waiting.length; i++) pending[i] = settle(waiting[i]!);
   flushing = true;
-  promiseThen(NativePromise.all(pending), () => {
+  let sent = false;
+  const go = (): void => {
+    if (sent) return;
+    sent = true;
+    for (let i = 0; i < waiting.length; i++) {
+      const e = waiting[i]!;
+      if (!isPending(e.raw)) continue;
+      e.raw = undefined;
+      e.ev.bodyUnavailable = `still being read after ${PENDING_MAX_MS / 1000} s`;
+    }
     send(batch);
     flushing = false;
     if (queue.length && !scheduled) {
       scheduled = true;
       setTimer(flush, 0);
     }
+  };
+  const cap = setTimer(go, PENDING_MAX_MS);
+  promiseThen(NativePromise.all(pending), () => {
+    clearTimer(cap);
+    go();
   });
 }
 

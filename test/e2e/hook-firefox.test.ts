@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
 import { launchFirefox } from "./firefox-launch.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { bundleHook, checkOnmessageRuns, COLLECTOR, onmessageScenario, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { bundleHook, checkFetchOrder, checkOnmessageRuns, COLLECTOR, fetchOrderScenario, onmessageScenario, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -116,6 +116,13 @@ test("Firefox: a socket read with onmessage only behaves the same with the hook 
     await page.close();
   }
   checkOnmessageRuns(runs, captured);
+});
+
+test("Firefox: every fetch() response recorded before what the app does next, however the app reads it; a body cut short ends in an error in its place", async () => {
+  const page = await open(true);
+  await page.evaluate(fetchOrderScenario);
+  checkFetchOrder(await events(page));
+  await page.close();
 });
 
 test("Firefox: socket.io 2 over JSONP long-polling (forceJSONP): script polls and form POSTs are captured as the server saw them", async () => {

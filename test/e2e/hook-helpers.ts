@@ -89,7 +89,8 @@ const PAGE = "<!doctype html><html><head><meta charset=utf-8><title>hook test</t
  * WebSocket echo (text stays text, binary stays binary; "close:<code>:<reason>" makes the
  * server close), `/http-echo/…` echoes the request body with its content type (or
  * `?as=<type>`; with `?reply=ok` it answers `ok` instead, as an Engine.IO server does a POST;
- * with `?say=<text>` it answers that text),
+ * with `?say=<text>` it answers that text; with `?cut` it sends headers and part of a body, then
+ * cuts the connection),
  * `/hold/…` never answers.
  */
 export async function startTestServer(): Promise<TestServer> {
@@ -144,6 +145,13 @@ export async function startTestServer(): Promise<TestServer> {
         if (say !== null) {
           res.writeHead(200, { "content-type": q.get("as") ?? "text/plain" });
           res.end(say);
+          return;
+        }
+        if (q.get("cut") !== null) {
+          // headers and half a body, then the connection is cut
+          res.writeHead(200, { "content-type": "text/plain", "content-length": "100" });
+          res.write("half a body");
+          setTimeout(() => res.destroy(), 50);
           return;
         }
         if (q.get("reply") === "ok") {
@@ -278,6 +286,35 @@ export async function openPage(browser: Browser, url: string, { hook = 1, before
       return (await settledBatches(batches)).flatMap(parseBatch);
     },
   };
+}
+
+/**
+ * A page's chain of fetch() exchanges, each started once the app has what the one before
+ * returned (as engine.io-client polls again once a poll's text is in): bodies read as text, as
+ * an ArrayBuffer or not at all (engine.io-client's Fetch transport ignores a POST's reply), some
+ * 300 kB; then a body cut short (`?cut`) and one more exchange. Check with `checkFetchOrder`.
+ */
+export async function fetchOrderScenario(): Promise<void> {
+  const E = "/http-echo/?EIO=4&transport=polling&k=";
+  const big = "x".repeat(300_000);
+  for (let i = 0; i < 12; i++) {
+    const r = await fetch(E + "t" + i, { method: "POST", body: "t" + i + (i % 4 === 3 ? big : "") });
+    if (i % 3 === 0) await r.text();
+    else if (i % 3 === 1) await r.arrayBuffer();
+  }
+  const cut = await fetch(E + "cut&cut");
+  await cut.text().catch(() => undefined);
+  await (await fetch(E + "after", { method: "POST", body: "after" })).text();
+}
+
+/** Each request follows the response before it, every body whole, the cut body an error in its place. */
+export function checkFetchOrder(evs: CaptureEvent[]): void {
+  const connOf = new Map(evs.flatMap((e) => (e.type === "http-request" ? [[e.conn, new URL(e.url).searchParams.get("k")!] as const] : [])));
+  const named = evs.flatMap((e) => (e.type === "http-request" ? [`req ${connOf.get(e.conn)}`]
+    : e.type === "http-response" ? [`res ${connOf.get(e.conn)}`] : e.type === "http-error" ? [`error ${connOf.get(e.conn)} ${e.reason}`] : []));
+  assert.deepEqual(named, [...Array.from({ length: 12 }, (_, i) => [`req t${i}`, `res t${i}`]).flat(), "req cut", "error cut network", "req after", "res after"]);
+  const bodies = evs.flatMap((e) => (e.type === "http-response" && e.body && "text" in e.body ? [e.body.text] : []));
+  assert.deepEqual(bodies.map((b) => b.length), [...Array.from({ length: 12 }, (_, i) => 1 + String(i).length + (i % 4 === 3 ? 300_000 : 0)), 5], "every body whole: the echo of what was sent");
 }
 
 /**

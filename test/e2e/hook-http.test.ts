@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
-import { openPage, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
+import { checkFetchOrder, fetchOrderScenario, openPage, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -115,6 +115,13 @@ test("fetch: every request body kind, clone-read responses, non-Socket.IO URLs i
   assert.equal(bytes(form.body).toString(), `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\nv\r\n--${boundary}--\r\n`);
   assert.deepEqual([x.get("abort")!.res, x.get("abort")!.err?.reason], [undefined, "abort"]);
   assert.deepEqual([x.get("net")!.res, x.get("net")!.err?.reason], [undefined, "network"]);
+});
+
+test("fetch: every response recorded before what the app does next, however the app reads it (text, arrayBuffer, not at all) and however large; a body cut short ends in an error in its place", async () => {
+  const hp = await openPage(browser, server.origin + "/");
+  await hp.page.evaluate(fetchOrderScenario);
+  checkFetchOrder(await hp.events(1300));
+  await hp.context.close();
 });
 
 test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies, headers, abort, error and timeout", async () => {

@@ -258,14 +258,17 @@ function flush(): void {
   for (let i = 0; i < waiting.length; i++) pending[i] = settle(waiting[i]!);
   flushing = true;
   let sent = false;
-  const go = (): void => {
+  /** Sends the batch: once everything is read, or with what is still being read marked `why`. */
+  const go = (why: string): void => {
     if (sent) return;
     sent = true;
+    clearTimer(cap);
+    abandon = undefined;
     for (let i = 0; i < waiting.length; i++) {
       const e = waiting[i]!;
       if (!isPending(e.raw)) continue;
       e.raw = undefined;
-      e.ev.bodyUnavailable = `still being read after ${PENDING_MAX_MS / 1000} s`;
+      e.ev.bodyUnavailable = why;
     }
     send(batch);
     flushing = false;
@@ -274,16 +277,18 @@ function flush(): void {
       setTimer(flush, 0);
     }
   };
-  const cap = setTimer(go, PENDING_MAX_MS);
-  promiseThen(NativePromise.all(pending), () => {
-    clearTimer(cap);
-    go();
-  });
+  const cap = setTimer(() => go(`still being read after ${PENDING_MAX_MS / 1000} s`), PENDING_MAX_MS);
+  abandon = go;
+  promiseThen(NativePromise.all(pending), () => go(""));
 }
+
+/** While a batch waits for data still being read: sends it now, that data marked with the reason. */
+let abandon: ((why: string) => void) | undefined;
 
 /** Sends whatever is ready now (page unload); Blob contents still being read are lost. */
 export function flushNow(): void {
-  if (flushing) return;
+  // a batch still waiting for a body goes first, without it
+  abandon?.("page unloaded");
   scheduled = false;
   const batch = queue;
   queue = [];

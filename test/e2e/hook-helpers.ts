@@ -90,7 +90,7 @@ const PAGE = "<!doctype html><html><head><meta charset=utf-8><title>hook test</t
  * server close), `/http-echo/…` echoes the request body with its content type (or
  * `?as=<type>`; with `?reply=ok` it answers `ok` instead, as an Engine.IO server does a POST;
  * with `?say=<text>` it answers that text; with `?cut` it sends headers and part of a body, then
- * cuts the connection),
+ * cuts the connection; with `?slow=<ms>` it sends the rest of that body after ms),
  * `/hold/…` never answers.
  */
 export async function startTestServer(): Promise<TestServer> {
@@ -145,6 +145,14 @@ export async function startTestServer(): Promise<TestServer> {
         if (say !== null) {
           res.writeHead(200, { "content-type": q.get("as") ?? "text/plain" });
           res.end(say);
+          return;
+        }
+        const slow = q.get("slow");
+        if (slow !== null) {
+          // headers and part of the body now, the rest after `slow` ms
+          res.writeHead(200, { "content-type": "text/plain", "content-length": "10" });
+          res.write("slow ");
+          setTimeout(() => res.end("body!"), Number(slow) || 1000);
           return;
         }
         if (q.get("cut") !== null) {

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
-import { checkFetchOrder, fetchOrderScenario, openPage, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
+import { checkFetchOrder, fetchOrderScenario, openPage, parseBatch, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -122,6 +122,25 @@ test("fetch: every response recorded before what the app does next, however the 
   await hp.page.evaluate(fetchOrderScenario);
   checkFetchOrder(await hp.events(1300));
   await hp.context.close();
+});
+
+test("fetch: a page leaving while a response body is still arriving sends what waits at once, in order, that body marked unavailable", async () => {
+  const hp = await openPage(browser, server.origin + "/");
+  await hp.page.evaluate(async () => {
+    const E = "/http-echo/?EIO=4&transport=polling&k=";
+    const slow = await fetch(E + "slow&slow=4000"); // resolves with the headers; its body takes 4 s
+    await (await fetch(E + "next", { method: "POST", body: "next" })).text();
+    await new Promise((r) => setTimeout(r, 150)); // the batch is out, waiting for the slow body
+    dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false })); // as when the page goes away
+    return slow.status;
+  });
+  const batches = await hp.batches();
+  const evs = batches.flatMap(parseBatch);
+  await hp.context.close();
+  const connOf = new Map(evs.flatMap((e) => (e.type === "http-request" ? [[e.conn, new URL(e.url).searchParams.get("k")!] as const] : [])));
+  const view = evs.flatMap((e) => (e.type === "http-request" || e.type === "http-response" ? [`${e.type} ${connOf.get(e.conn)}${e.type === "http-response" && e.bodyUnavailable ? ` (${e.bodyUnavailable})` : ""}`] : []));
+  // all of it dispatched at the pagehide, seconds before the slow body could have come
+  assert.deepEqual(view, ["http-request slow", "http-response slow (page unloaded)", "http-request next", "http-response next"]);
 });
 
 test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies, headers, abort, error and timeout", async () => {

@@ -11,7 +11,8 @@ import type { Page } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
-import { RECORDER, recordedIn, assertCspSite, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { startTestServer } from "./hook-helpers.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertCspSite, borrowedNativesScenario, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -565,6 +566,22 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       await page.close();
     } finally {
       site.close();
+    }
+  });
+
+  test("the browser's own WebSocket, fetch and XMLHttpRequest taken from a fresh about:blank iframe: captured, in that frame", async () => {
+    const server = await startTestServer();
+    try {
+      const page = await chrome.ctx.newPage();
+      await page.goto(server.origin + "/");
+      await page.evaluate(borrowedNativesScenario);
+      const panel = await chrome.openPanel(page);
+      await panel.waitFor((s) => s.received >= 10);
+      assertBorrowedNatives(await panelEvents(panel));
+      await panel.close();
+      await page.close();
+    } finally {
+      await server.stop();
     }
   });
 

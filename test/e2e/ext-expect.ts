@@ -301,3 +301,36 @@ export function assertCspSite(log: string[], hasTrustedTypes: boolean, report: M
     ["out", "ack-me", [1], [1]],
   ]);
 }
+
+/**
+ * Page code (a test server's page, test/e2e/hook-helpers.ts): takes fresh WebSocket, fetch and
+ * XMLHttpRequest from a new about:blank iframe, as code that wants the browser's own functions
+ * rather than the page's (possibly patched) ones does, and uses each once.
+ */
+export async function borrowedNativesScenario(): Promise<void> {
+  const f = document.createElement("iframe");
+  document.body.appendChild(f);
+  const w = f.contentWindow as unknown as typeof globalThis;
+  const ws = new w.WebSocket(location.origin.replace("http", "ws") + "/echo");
+  await new Promise((r) => (ws.onopen = r));
+  ws.send("borrowed");
+  await new Promise((r) => (ws.onmessage = r));
+  ws.close();
+  await (await w.fetch("/http-echo/?EIO=4&transport=polling&k=fetch", { method: "POST", body: "fetch" })).text();
+  const x = new w.XMLHttpRequest();
+  x.open("POST", "/http-echo/?EIO=4&transport=polling&k=xhr");
+  x.send("xhr");
+  await new Promise((r) => (x.onloadend = r));
+}
+
+/** What borrowedNativesScenario must leave in a panel: all of it, attributed to the about:blank frame. */
+export function assertBorrowedNatives(events: readonly CaptureEvent[]): void {
+  const framed = events.filter((e) => e.type !== "page") as Array<CaptureEvent & { frameId?: number; frameUrl?: string }>;
+  assert.ok(framed.length > 0 && framed.every((e) => typeof e.frameId === "number" && e.frameId !== 0), "attributed to the iframe, not the page");
+  const view = framed.map((e) => e.type === "ws-frame" ? `${e.type} ${e.dir} ${"text" in e.data ? e.data.text : ""}`
+    : e.type === "http-request" ? `${e.type} ${new URL(e.url).searchParams.get("k")}` : e.type);
+  assert.deepEqual(view.filter((v) => v !== "ws-close" && v !== "ws-error"), [
+    "ws-open", "ws-opened", "ws-frame out borrowed", "ws-frame in borrowed",
+    "http-request fetch", "http-response", "http-request xhr", "http-response",
+  ]);
+}

@@ -14,7 +14,8 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
-import { RECORDER, recordedIn, assertCspSite, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { startTestServer } from "./hook-helpers.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertCspSite, borrowedNativesScenario, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 
@@ -93,6 +94,22 @@ describe("extension in Firefox ESR", () => {
       await page.close();
     });
   }
+
+  test("the browser's own WebSocket, fetch and XMLHttpRequest taken from a fresh about:blank iframe: captured, in that frame", async () => {
+    const server = await startTestServer();
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.origin + "/");
+      await page.evaluate(borrowedNativesScenario);
+      const panel = await openPanelPage(server.origin);
+      await until(() => snapshot(panel), (s) => s?.status === "connected" && s.received >= 10, "the panel receives everything");
+      assertBorrowedNatives(await panelEvents(panel));
+      await panel.close();
+      await page.close();
+    } finally {
+      await server.stop();
+    }
+  });
 
   test("a page under a strict CSP with Trusted Types: captured whole, and its policy works as without the add-on", async () => {
     const site = await startCspSite();

@@ -352,3 +352,40 @@ test("zone.js (Angular) loaded after the hook: the app's zone schedules and runs
     await demo.stop();
   }
 });
+
+// SES (Hardened JavaScript: MetaMask's LavaMoat, Agoric) calls lockdown(), which checks every
+// JavaScript intrinsic against what the language defines, removes what it does not know (with a
+// console warning) and freezes the rest: the strictest observer of a changed
+// Function.prototype.toString. Loaded after the hook, as pages load it: lockdown succeeds with
+// the same console output, a socket.io 4 client then works under it, and the hook records it.
+test("SES lockdown() after the hook: the same outcome and warnings as without it; a socket.io client then works and is captured", async () => {
+  const require = createRequire(import.meta.url);
+  const ses = readFileSync(join(dirname(require.resolve("ses/package.json")), "dist", "ses.umd.js"), "utf8");
+  const harden = ses + "\n;try { lockdown({ errorTaming: 'unsafe' }); window.__locked = 'ok'; } catch (e) { window.__locked = 'lockdown threw: ' + e.message; }";
+  const runs: Array<{ locked: string; warnings: string[]; result: unknown }> = [];
+  const captured: CaptureEvent[][] = [];
+  for (const hook of [0, 1]) {
+    const hp = await openPage(browser, server.origin + "/", { hook, after: harden });
+    const warnings: string[] = [];
+    hp.page.on("console", (m) => { if (m.type() === "warning" || (m.type() === "error" && !m.text().includes("404"))) warnings.push(m.text()); });
+    await hp.page.reload(); // the listener is on now: lockdown runs again, observed
+    const locked = await hp.page.evaluate(() => (window as unknown as { __locked: string }).__locked);
+    await hp.page.addScriptTag({ url: "/sio4.js" });
+    const result = await hp.page.evaluate(() => new Promise((resolve) => {
+      const s = (window as unknown as { io4: (o: object) => any }).io4({ path: "/sio4/" });
+      s.on("connect", () => s.emit("hello", 1, (a: unknown) => { resolve(["acked", a, Object.isFrozen(Object.prototype)]); s.disconnect(); }));
+    }));
+    runs.push({ locked, warnings, result });
+    captured.push(await hp.events(1300));
+    await hp.context.close();
+  }
+  // (lockdown warns, with or without us, about the newer intrinsics this Chromium has that its list lacks)
+  assert.deepEqual([runs[0]!.locked, runs[0]!.result], ["ok", ["acked", "got 1", true]]);
+  assert.deepEqual(runs[1], runs[0], "lockdown sees nothing of the hook: the same outcome and warnings");
+  // the session under lockdown, captured: the handshake, the emit and its ack (whichever transport carried them)
+  const texts = captured[1]!.flatMap((e) => e.type === "ws-frame" && "text" in e.data ? [e.data.text]
+    : (e.type === "http-request" || e.type === "http-response") && e.body && "text" in e.body ? [e.body.text] : []);
+  assert.ok(texts.some((t) => t.startsWith("0{\"sid\"")), `the handshake: ${texts.join(" | ")}`);
+  assert.ok(texts.some((t) => /42\d+\["hello",1\]/.test(t)), "the emit, with its ack id");
+  assert.ok(texts.some((t) => /43\d+\["got 1"\]/.test(t)), "the ack");
+});

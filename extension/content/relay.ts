@@ -4,7 +4,7 @@
 // stored, so a stopped MV3 service worker (port disconnect) loses nothing: we reconnect and
 // resend in order; the background drops duplicates by (doc, seq).
 import browser, { type Runtime } from "webextension-polyfill";
-import { BUSY_BATCH_MS, BUSY_WINDOW_MS, CONTENT_PORT, HOOK_EVENT } from "../shared/bridge.ts";
+import { BUSY_BATCH_MS, BUSY_WINDOW_MS, CONTENT_PORT, HOOK_EVENT, RELAY_READY } from "../shared/bridge.ts";
 import { hasTraffic } from "../shared/wire.ts";
 import type { BackgroundToContent, BatchMsg } from "./messages.ts";
 
@@ -180,6 +180,9 @@ function onHook(ev: Event): void {
 }
 
 window.addEventListener(HOOK_EVENT, onHook, true);
+// A hook that found nobody to take its batches (this page outlived the previous version of the
+// extension, and we are the new one's relay) records again from now on.
+window.dispatchEvent(new CustomEvent(RELAY_READY));
 // The hook's first event in every document is a "page" event: the background resets the tab's
 // backlog on a top-frame one, and the panel clears on it unless "preserve log" is on.
 // Do not sit on events while the page goes away or into the back/forward cache.

@@ -10,8 +10,8 @@
 // It must be invisible to the page: wrapped functions are Proxies of the originals (same
 // name, length, source text, prototype, constants), nothing enumerable is added to window,
 // and a second injection into the same window does nothing.
-import { HOOK_EVENT } from "../shared/bridge.ts";
-import { emit, flushNow, newConn, restart } from "./queue.ts";
+import { HOOK_EVENT, RELAY_READY } from "../shared/bridge.ts";
+import { emit, flushNow, newConn, recording, restart } from "./queue.ts";
 import { addListener, dispatch, getter, installToStringMask } from "./native.ts";
 import { installWebSocket } from "./websocket.ts";
 import { installFetch, installXhr } from "./http.ts";
@@ -49,6 +49,12 @@ function install(win: typeof globalThis): void {
     // that what happened before is not captured. (A page that sends this probe itself only
     // restarts its own capture.)
     restart(pageEvent());
+  }, true);
+  // A new relay (Firefox injects one into open pages on an update) says it is there: if our
+  // batches went untaken meanwhile (the old relay gone, the new one not yet listening), we
+  // stopped, and record again for it.
+  addListener(win, RELAY_READY, () => {
+    if (!recording) restart(pageEvent());
   }, true);
   installToStringMask();
   emit(pageEvent());

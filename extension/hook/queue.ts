@@ -224,6 +224,10 @@ function stop(): void {
  * is gone, and `page` says (PageEvent.late) that the page's earlier traffic is not captured.
  */
 export function restart(page: Draft): void {
+  // A new relay gives two signals within milliseconds (its hook's probe, its own RELAY_READY):
+  // whichever comes second finds us recording again, and changes nothing.
+  if (recording && now() - restartedAt < RESTART_ONCE_MS) return;
+  restartedAt = now();
   recording = true;
   queue = [];
   emit(page);
@@ -235,6 +239,9 @@ export function restart(page: Draft): void {
     }
   }
 }
+
+let restartedAt = -Infinity;
+const RESTART_ONCE_MS = 2000;
 
 /**
  * What the parts of the hook say again after `restart`, following its page event: the

@@ -5,6 +5,14 @@
 /** CustomEvent type the hook dispatches on `window`; `detail` is `<prefix>|<origin µs>|` and a JSON array of capture events (WebSocket frames and HTTP exchanges compact: ./wire.ts). */
 export const HOOK_EVENT = "__socket_scope_capture__";
 
+/**
+ * CustomEvent type the relay dispatches on `window` once it listens for HOOK_EVENT. A hook that
+ * stopped recording because nobody took its batches (../hook/queue.ts `recording`) starts over
+ * on it: in Firefox, an update injects the new relay into open pages, and under load it can come
+ * after the first batch the restarted hook sent (../hook/index.ts).
+ */
+export const RELAY_READY = HOOK_EVENT + ":relay";
+
 /** Name of the runtime port between a content script and the background. */
 export const CONTENT_PORT = "socket-scope/content";
 

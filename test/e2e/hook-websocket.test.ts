@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { openPage, parseBatch, settledBatches, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
+import { HOOK_EVENT, RELAY_READY } from "../../extension/shared/bridge.ts";
+import { bundleHook, openPage, parseBatch, settledBatches, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -318,4 +319,33 @@ test("large binary frames (both directions) are captured byte for byte", async (
   const expected = Buffer.from(Array.from({ length: 70001 }, (_, i) => (i * 7 + (i >> 8)) & 255)).toString("base64");
   const frames = evs.filter((e) => e.type === "ws-frame") as Extract<CaptureEvent, { type: "ws-frame" }>[];
   assert.deepEqual(frames.map((f) => [f.dir, f.data]), [["out", { base64: expected }], ["in", { base64: expected }]]);
+});
+
+test("a hook whose batches nobody takes stops recording; a relay arriving later (RELAY_READY) makes it record again, from a late page event", async () => {
+  // what Firefox does to an open page on an update: the old relay is gone, the new one may come
+  // after the hook's first batch for it
+  const context = await browser.newContext();
+  await context.addInitScript(`Object.defineProperty(window, "__name", { value: (f) => f, enumerable: false });`);
+  await context.addInitScript(await bundleHook());
+  const page = await context.newPage();
+  await page.goto(server.origin + "/");
+  await page.waitForTimeout(300); // the page event's batch went out, untaken
+  const batches = await page.evaluate(async ([HOOK, READY]) => {
+    const got: string[] = [];
+    const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+    await new Promise((r) => (ws.onopen = r));
+    ws.send("before");
+    await new Promise((r) => (ws.onmessage = r));
+    // the relay: takes every batch, then says it is there
+    window.addEventListener(HOOK!, (e) => { e.preventDefault(); got.push((e as CustomEvent<string>).detail); });
+    window.dispatchEvent(new CustomEvent(READY!));
+    ws.send("after");
+    await new Promise((r) => (ws.onmessage = r));
+    await new Promise((r) => setTimeout(r, 400));
+    return got;
+  }, [HOOK_EVENT, RELAY_READY]);
+  await context.close();
+  const evs = batches.flatMap(parseBatch);
+  assert.deepEqual(evs.map((e) => e.type === "page" ? `page late=${e.late}` : e.type === "ws-frame" ? `${e.dir} ${"text" in e.data ? e.data.text : ""}` : e.type),
+    ["page late=true", "ws-open", "ws-opened", "out after", "in after"], "a new start: the open socket said again, then its traffic");
 });

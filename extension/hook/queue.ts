@@ -292,7 +292,7 @@ function flush(): void {
 /** While a batch waits for data still being read: sends it now, that data marked with the reason. */
 let abandon: ((why: string) => void) | undefined;
 
-/** Sends whatever is ready now (page unload); Blob contents still being read are lost. */
+/** Sends everything now (page unload), in order; data still being read (Blobs, fetch bodies) is marked unavailable. */
 export function flushNow(): void {
   // a batch still waiting for a body goes first, without it
   abandon?.("page unloaded");

@@ -18,6 +18,9 @@ import { startTestServer } from "./hook-helpers.ts";
 import { RECORDER, recordedIn, assertBorrowedNatives, assertCspSite, borrowedNativesScenario, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
+import type { Report } from "../../protocol/session/index.ts";
+import { FIXTURES } from "../fixtures/fixture-specs.ts";
+import { checkReport } from "../fixtures/scenario-checks.ts";
 
 const UUID = "6f1f4b1e-5c0a-4d7e-9a51-50c4e7c0de01";
 let demo: Demo;
@@ -136,6 +139,39 @@ describe("extension in Firefox ESR", () => {
     } finally {
       await site.close();
     }
+  });
+
+  test("4.x long-polling over fetch() reaches the panel page in order and passes the same checks as its recorded HAR", async () => {
+    // the real client's fetch transport in Firefox, end to end (the hook's ordering of fetch
+    // responses has its own deterministic test: fetchOrderScenario in hook-firefox.test.ts)
+    const spec = FIXTURES.find((f) => f.name === "sio4-fetch")!;
+    const page = await browser.newPage();
+    await page.evaluateOnNewDocument(RECORDER);
+    const url = demo.pageUrl(spec.page);
+    await page.goto(url);
+    await page.waitForFunction(() => window.demo !== undefined);
+    await page.evaluate(() => window.demo.ready);
+    const results: Record<string, { ok: boolean; details: Record<string, unknown> }> = {};
+    for (const name of spec.scenarios) {
+      results[name] = (await page.evaluate((n) => window.demo.run(n), name)) as typeof results[string];
+      assert.ok(results[name]!.ok, `${name}: ${JSON.stringify(results[name]!.details).slice(0, 300)}`);
+    }
+    await sleep(1200); // a tick of the page's /ticker
+    const want = await recordedIn(page);
+    const panel = await openPanelPage(url);
+    await until(() => snapshot(panel), (s) => s?.status === "connected" && s.received >= want.length, "the panel receives everything");
+    const got = await panelEvents(panel);
+    assert.deepEqual(got.slice(0, want.length).map(strip), want.map(strip), "panel events equal the hook's, in order");
+    await until(async () => {
+      try {
+        checkReport((await snapshot(panel)).report as Report, spec, results, { live: true });
+        return true;
+      } catch (e) {
+        return String(e);
+      }
+    }, (x) => x === true, "the live model passes the fixture's checks");
+    await panel.close();
+    await page.close();
   });
 
   test("the real toolbox: the Socket.IO panel shows its tab from the backlog on, then live", async () => {

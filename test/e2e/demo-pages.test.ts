@@ -197,6 +197,7 @@ describe("demo pages in Chromium", () => {
     await page.goto(demo.pageUrl({ line: "2", parser: "msgpack", transport: "websocket" }));
     await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
     assert.equal(await page.$eval('select[name=transport] option[value="polling-jsonp"]', (o) => (o as HTMLOptionElement).disabled), false);
+    assert.equal(await page.$eval('select[name=transport] option[value="polling-fetch"]', (o) => (o as HTMLOptionElement).disabled), true, "only 4.x polls over fetch()");
     assert.equal(await page.$eval("input[name=recovery]", (i) => (i as HTMLInputElement).disabled), true);
     await Promise.all([page.waitForURL(/line=1/), page.selectOption("select[name=line]", "1")]);
     assert.equal(new URL(page.url()).search, "?line=1&transport=websocket");
@@ -206,6 +207,7 @@ describe("demo pages in Chromium", () => {
     await Promise.all([page.waitForURL(/line=4/), page.selectOption("select[name=line]", "4")]);
     await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
     assert.equal(await page.$eval('select[name=transport] option[value="polling-jsonp"]', (o) => (o as HTMLOptionElement).disabled), true);
+    assert.equal(await page.$eval('select[name=transport] option[value="polling-fetch"]', (o) => (o as HTMLOptionElement).disabled), false);
     await Promise.all([page.waitForURL(/recovery=1/), page.check("input[name=recovery]")]);
     await page.waitForFunction(() => "demo" in window, null, { timeout: 10_000 });
     assert.deepEqual(await page.evaluate(() => window.demo.scenarios.includes("recovery")), true);

@@ -325,11 +325,15 @@ test("a hook whose batches nobody takes stops recording; a relay arriving later 
   // what Firefox does to an open page on an update: the old relay is gone, the new one may come
   // after the hook's first batch for it
   const context = await browser.newContext();
-  await context.addInitScript(`Object.defineProperty(window, "__name", { value: (f) => f, enumerable: false });`);
+  // (counts the hook's batches without taking them)
+  await context.addInitScript(`Object.defineProperty(window, "__name", { value: (f) => f, enumerable: false });
+    Object.defineProperty(window, "__untaken", { value: [0], enumerable: false });
+    window.addEventListener(${JSON.stringify(HOOK_EVENT)}, () => { window.__untaken[0]++; });`);
   await context.addInitScript(await bundleHook());
   const page = await context.newPage();
   await page.goto(server.origin + "/");
-  await page.waitForTimeout(300); // the page event's batch went out, untaken
+  // the page event's batch went out, untaken
+  await page.waitForFunction(() => (window as unknown as { __untaken: number[] }).__untaken[0]! > 0);
   const batches = await page.evaluate(async ([HOOK, READY]) => {
     const got: string[] = [];
     const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");

@@ -12,7 +12,7 @@ import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } f
 import { BUSY_BATCH_MS, BUSY_WINDOW_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../shared/bridge.ts";
 import { compactEvent, hookBatchText, type Compact, type CompactFrame, type DocBase } from "../shared/wire.ts";
 import {
-  NativeBlob, NativePromise, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, clearTimer, decodeText, dispatch, isArray,
+  NativeBlob, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, clearTimer, decodeText, dispatch, isArray,
   mathRandom, now, originUs, promiseThen, relNow, setTimer, stringify,
 } from "./native.ts";
 
@@ -261,8 +261,6 @@ function flush(): void {
     send(batch);
     return;
   }
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < waiting.length; i++) pending[i] = settle(waiting[i]!);
   flushing = true;
   let sent = false;
   /** Sends the batch: once everything is read, or with what is still being read marked `why`. */
@@ -286,7 +284,10 @@ function flush(): void {
   };
   const cap = setTimer(() => go(`still being read after ${PENDING_MAX_MS / 1000} s`), PENDING_MAX_MS);
   abandon = go;
-  promiseThen(NativePromise.all(pending), () => go(""));
+  // counted here rather than with Promise.all, which would call each promise's `then` through
+  // the prototype, where a page (or zone.js) may have put its own
+  let left = waiting.length;
+  for (let i = 0; i < waiting.length; i++) promiseThen(settle(waiting[i]!), () => { if (--left === 0) go(""); });
 }
 
 /** While a batch waits for data still being read: sends it now, that data marked with the reason. */

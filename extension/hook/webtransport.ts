@@ -6,7 +6,7 @@
 // are plain ReadableStream/WritableStream (no BYOB reader, no getStats()).
 import { emit, newConn } from "./queue.ts";
 import { snapshot } from "./websocket.ts";
-import { apply, getter, promiseThen, wmGet, wmSet, wrapConstructor, wrapGetter, wrapMethod } from "./native.ts";
+import { apply, getter, promiseThen, uncurry, wmGet, wmSet, wrapConstructor, wrapGetter, wrapMethod } from "./native.ts";
 
 interface Session {
   conn: string;
@@ -29,6 +29,9 @@ export function installWebTransport(win: typeof globalThis): void {
   const incoming = new WeakMap<object, ReadableStream>();
   const closedOf = getter<Promise<{ reason?: string } | undefined>>(proto, "closed");
   const TS = TransformStream;
+  // the streams' own methods, not what the page may later put on their prototypes
+  const pipeThrough = uncurry(ReadableStream.prototype.pipeThrough) as (r: ReadableStream, t: TransformStream) => ReadableStream;
+  const pipeTo = uncurry(ReadableStream.prototype.pipeTo) as (r: ReadableStream, w: WritableStream) => Promise<void>;
 
   function register(stream: object, s: Session): void {
     if (!wmGet(streams, stream)) wmSet(streams, stream, { session: s, id: s.next++ });
@@ -73,7 +76,7 @@ export function installWebTransport(win: typeof globalThis): void {
     if (!s) return r;
     const cached = wmGet(incoming, self as object);
     if (cached) return cached;
-    const wrapped = r.pipeThrough(new TS({ transform(stream, c) { register(stream as object, s); c.enqueue(stream); } }));
+    const wrapped = pipeThrough(r, new TS({ transform(stream, c) { register(stream as object, s); c.enqueue(stream); } }));
     wmSet(incoming, self as object, wrapped);
     return wrapped;
   });
@@ -84,7 +87,7 @@ export function installWebTransport(win: typeof globalThis): void {
     const info = wmGet(streams, self as object);
     if (!info) return r;
     if (info.readable) return info.readable;
-    info.readable = r.pipeThrough(new TS({
+    info.readable = pipeThrough(r, new TS({
       transform(chunk, c) {
         emit({ type: "wt-chunk", conn: info.session.conn, dir: "in", stream: info.id }, "data", snapshot(chunk), "binary");
         c.enqueue(chunk);
@@ -103,7 +106,7 @@ export function installWebTransport(win: typeof globalThis): void {
         c.enqueue(chunk);
       },
     });
-    t.readable.pipeTo(w).catch(() => undefined);
+    promiseThen(pipeTo(t.readable, w), () => undefined, () => undefined);
     info.writable = t.writable;
     return info.writable;
   });

@@ -12,7 +12,7 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertCspSite, borrowedNativesScenario, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -576,15 +576,8 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       await page.goto(server.origin + "/");
       await page.evaluate(borrowedNativesScenario);
       const panel = await chrome.openPanel(page);
-      // the last batches may still be on their way: check until it holds, at most 10 s
-      for (let end = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 200))) {
-        try {
-          assertBorrowedNatives(await panelEvents(panel));
-          break;
-        } catch (e) {
-          if (Date.now() > end) throw e;
-        }
-      }
+      // the last batches may still be on their way
+      await eventually(async () => assertBorrowedNatives(await panelEvents(panel)));
       await panel.close();
       await page.close();
     } finally {

@@ -197,6 +197,21 @@ export async function startBfcacheSite(): Promise<{ origin: string; close(): voi
 }
 
 /**
+ * Runs `check` until it stops throwing, at most `ms`, then throws its last error: for what a
+ * live page and panel may still be completing (the last batches, the next tick).
+ */
+export async function eventually(check: () => Promise<void> | void, ms = 10_000, everyMs = 200): Promise<void> {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, everyMs))) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+  }
+}
+
+/**
  * A site that serves its app under the strictest Content-Security-Policy real sites use: no
  * inline script without its nonce, scripts only from those (`'strict-dynamic'`), connections to
  * its own origin only, and Trusted Types required for every script URL. Its socket.io 4 server

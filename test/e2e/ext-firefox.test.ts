@@ -15,7 +15,7 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertCspSite, borrowedNativesScenario, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 import type { Report } from "../../protocol/session/index.ts";
@@ -105,15 +105,7 @@ describe("extension in Firefox ESR", () => {
       await page.goto(server.origin + "/");
       await page.evaluate(borrowedNativesScenario);
       const panel = await openPanelPage(server.origin);
-      const check = async () => {
-        try {
-          assertBorrowedNatives(await panelEvents(panel));
-          return true;
-        } catch (e) {
-          return String(e);
-        }
-      };
-      await until(check, (x) => x === true, "the panel holds all of it, in that frame");
+      await eventually(async () => assertBorrowedNatives(await panelEvents(panel)), 15_000);
       await panel.close();
       await page.close();
     } finally {
@@ -169,14 +161,7 @@ describe("extension in Firefox ESR", () => {
     await until(() => snapshot(panel), (s) => s?.status === "connected" && s.received >= want.length, "the panel receives everything");
     const got = await panelEvents(panel);
     assert.deepEqual(got.slice(0, want.length).map(strip), want.map(strip), "panel events equal the hook's, in order");
-    await until(async () => {
-      try {
-        checkReport((await snapshot(panel)).report as Report, spec, results, { live: true });
-        return true;
-      } catch (e) {
-        return String(e);
-      }
-    }, (x) => x === true, "the live model passes the fixture's checks");
+    await eventually(async () => checkReport((await snapshot(panel)).report as Report, spec, results, { live: true }), 15_000);
     await panel.close();
     await page.close();
   });

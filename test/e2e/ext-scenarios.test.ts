@@ -16,7 +16,7 @@ import { startDemo, type Demo } from "../../test-server/index.ts";
 import { FIXTURES, type FixtureSpec } from "../fixtures/fixture-specs.ts";
 import { checkReport } from "../fixtures/scenario-checks.ts";
 import { buildForTest, launchChrome, type ChromeExt } from "./ext-harness.ts";
-import { RECORDER, recordedIn, strip } from "./ext-expect.ts";
+import { RECORDER, eventually, recordedIn, strip } from "./ext-expect.ts";
 
 const SPECS: FixtureSpec[] = [
   ...FIXTURES,
@@ -67,16 +67,7 @@ describe("every demo version and scenario, read through the real DevTools panel"
           assert.deepEqual(got.slice(0, n).map(strip), want.slice(0, n).map(strip), "the panel's events equal the hook's, in order");
           // The page lives on: what follows a scenario (a namespace rejoining after a reconnect,
           // the next tick) may still be on its way under load. Check until it holds, at most 10 s.
-          for (let end = Date.now() + 10_000; ; ) {
-            const report = (await panel.snapshot()).report as Report;
-            try {
-              checkReport(report, spec, results, { live: true });
-              break;
-            } catch (e) {
-              if (Date.now() > end) throw e;
-              await new Promise((r) => setTimeout(r, 250));
-            }
-          }
+          await eventually(async () => checkReport((await panel.snapshot()).report as Report, spec, results, { live: true }), 10_000, 250);
           if (spec.page.transport === "polling-jsonp") {
             // the session's card names the JSONP variant of its polling transport
             const want = spec.page.line === "0.9" ? "polling (jsonp-polling)" : "polling (jsonp)";

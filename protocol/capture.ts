@@ -54,10 +54,20 @@ export interface WsErrorEvent extends CaptureBase {
   readonly type: "ws-error";
   readonly message?: string;
 }
+/**
+ * The browser API that made an HTTP exchange: engine.io-client's `XHR` and `Fetch` polling
+ * transports put the same bytes on the wire; JSONP polling GETs with a `<script>` and POSTs with
+ * a `<form>` into a hidden iframe.
+ */
+export type HttpApi = "xhr" | "fetch" | "script" | "form";
+export const HTTP_APIS: readonly HttpApi[] = ["xhr", "fetch", "script", "form"];
+
 export interface HttpRequestEvent extends CaptureBase {
   readonly type: "http-request";
   readonly method: string;
   readonly url: string;
+  /** What made the request, when the recorder knows (the hook always; a Chrome HAR's `_resourceType`). */
+  readonly api?: HttpApi;
   readonly contentType?: string;
   /** Absent when the request had no body; `unavailable` when it had one we could not read. */
   readonly body?: CaptureData;

@@ -2,6 +2,7 @@
 // long-polling transport). Request bodies are copied before the browser sends them; response
 // bodies come from the XHR once it is DONE, or from `response.clone()` for fetch, so the app's
 // own stream is neither consumed nor delayed.
+import type { HttpApi } from "../../protocol/capture.ts";
 import { emit, newConn, recording, retract, type Encoding, type Entry, type Raw } from "./queue.ts";
 import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
@@ -69,8 +70,8 @@ function captureBody(body: unknown): BodyCapture {
   return { raw: String(body), enc: "binary" };
 }
 
-function emitRequest(conn: string, method: string, url: string, contentType: string | undefined, b: BodyCapture | undefined) {
-  const ev: { type: "http-request"; conn: string; [k: string]: unknown } = { type: "http-request", conn, method, url };
+function emitRequest(api: HttpApi, conn: string, method: string, url: string, contentType: string | undefined, b: BodyCapture | undefined) {
+  const ev: { type: "http-request"; conn: string; [k: string]: unknown } = { type: "http-request", conn, method, url, api };
   const ct = contentType ?? b?.contentType;
   if (ct !== undefined) ev.contentType = ct;
   if (b?.unavailable) ev.bodyUnavailable = b.unavailable;
@@ -210,7 +211,7 @@ export function installXhr(win: typeof globalThis): void {
       conn = newConn();
       const body = args[0];
       const hasBody = body !== undefined && body !== null && st.method !== "GET" && st.method !== "HEAD";
-      entry = emitRequest(conn, st.method, st.url, st.contentType, hasBody ? captureBody(body) : undefined);
+      entry = emitRequest("xhr", conn, st.method, st.url, st.contentType, hasBody ? captureBody(body) : undefined);
       st.conn = conn;
     } catch {
       // ignore
@@ -371,7 +372,7 @@ export function installFetch(win: typeof globalThis): void {
       const ct = h ? contentTypeOf(h.v) : isRequest ? (headersGet(requestHeaders(input), "content-type") as string | null) ?? undefined : undefined;
       // not the body's default type when the page's headers may set another
       if (ct === null && capture) capture.contentType = undefined;
-      emitRequest(conn, method, url, ct ?? undefined, capture);
+      emitRequest("fetch", conn, method, url, ct ?? undefined, capture);
     } catch {
       conn = undefined;
     }

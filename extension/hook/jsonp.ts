@@ -71,7 +71,7 @@ export function installJsonp(win: typeof globalThis): void {
     if (!m) return;
     const n = Number(m[1]);
     const conn = newConn();
-    emit({ type: "http-request", conn, method: "GET", url });
+    emit({ type: "http-request", conn, method: "GET", url, api: "script" });
     const callbacks = eio ? dataOf(win, "___eio") : dataOf(dataOf(win, "io"), "j");
     let fn = isArray(callbacks) ? dataOf(callbacks, n) : undefined;
     if (typeof fn === "function") fn = wmGet(originals, fn) ?? fn;
@@ -147,7 +147,7 @@ export function installJsonp(win: typeof globalThis): void {
     const field = namedItem(formElements(form), "d");
     const value = field instanceof TextArea ? textareaValue(field) : field instanceof Input ? inputValue(field) : undefined;
     const conn = newConn();
-    const ev: { type: "http-request"; conn: string; [k: string]: unknown } = { type: "http-request", conn, method: "POST", url, contentType: "application/x-www-form-urlencoded" };
+    const ev: { type: "http-request"; conn: string; [k: string]: unknown } = { type: "http-request", conn, method: "POST", url, api: "form", contentType: "application/x-www-form-urlencoded" };
     let body: string | undefined;
     if (value !== undefined) {
       const p = new Params();

@@ -8,6 +8,7 @@ import { subscribe, listTabs, type Subscription } from "./connection.ts";
 import { PANEL_PROBE } from "../shared/bridge.ts";
 import { createModel, type PanelModel, type Report } from "./model.ts";
 import type { EioSession, EventRecord, NamespaceSocket } from "../../protocol/session/index.ts";
+import { transportLabel } from "../../protocol/session/report.ts";
 
 const MAX_ROWS = 2000;
 const PREVIEW = 300;
@@ -475,11 +476,11 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
 }
 
 function Session({ c }: { c: EioSession }) {
-  // the transports that carried the session, with their variant as the CLI shows it:
-  // "polling (jsonp) → websocket", "polling (b64)", 0.9's "polling (xhr-polling)"
+  // the transports that carried the session, named as the CLI names them (transportLabel):
+  // "polling (via xhr) → websocket", "polling (jsonp, via script+form)", "polling (b64, via xhr)"
   const used: string[] = [];
   for (const t of c.transports) {
-    const label = t.variant ? `${t.name} (${t.variant})` : t.name;
+    const label = transportLabel(t);
     if ((t.probe === null || t.probe === "upgraded") && !used.includes(label)) used.push(label);
   }
   return (

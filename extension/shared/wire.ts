@@ -29,7 +29,7 @@
 // relative one without its base) comes back as null, and the caller skips it as it skips any
 // other malformed event. Events with a field the compact forms lack (e.g. `bodyUnavailable`)
 // travel as objects.
-import { CAPTURE_VERSION, type CaptureData, type HttpRequestEvent, type HttpResponseEvent, type WsFrameEvent } from "../../protocol/capture.ts";
+import { CAPTURE_VERSION, HTTP_APIS, type CaptureData, type HttpApi, type HttpRequestEvent, type HttpResponseEvent, type WsFrameEvent } from "../../protocol/capture.ts";
 
 /** A compact frame; `conn` is a number (and `ts` relative) in a relative item. */
 export type CompactFrame = [conn: string | number, dir: 0 | 1, ts: number, text: string] | [conn: string | number, dir: 0 | 1, ts: number, text: null, base64: string];
@@ -41,7 +41,7 @@ export function compactFrame(conn: string, dir: "in" | "out", ts: number, data: 
 }
 
 type Body = [] | [text: string] | [text: null, base64: string];
-export type CompactHttpRequest = [conn: string, kind: 2, ts: number, method: string, url: string, contentType: string | null, ...body: Body];
+export type CompactHttpRequest = [conn: string, kind: 2, ts: number, method: string, url: string, contentType: string | null, api: HttpApi | null, ...body: Body];
 export type CompactHttpResponse = [conn: string, kind: 3, ts: number, status: number, contentType: string | null, ...body: Body];
 export type Compact = CompactFrame | CompactHttpRequest | CompactHttpResponse;
 
@@ -60,8 +60,9 @@ export function compactEvent(ev: { type: string; conn: string; ts?: unknown; [k:
     case "http-request": {
       const { conn, method, url } = ev;
       if (typeof method !== "string" || typeof url !== "string") return undefined;
-      if (data === undefined) return [conn, 2, ts, method, url, ct];
-      return "text" in data ? [conn, 2, ts, method, url, ct, data.text] : [conn, 2, ts, method, url, ct, null, data.base64];
+      const api = isApi(ev.api) ? ev.api : null;
+      if (data === undefined) return [conn, 2, ts, method, url, ct, api];
+      return "text" in data ? [conn, 2, ts, method, url, ct, api, data.text] : [conn, 2, ts, method, url, ct, api, null, data.base64];
     }
     case "http-response": {
       const { conn, status } = ev;
@@ -72,6 +73,12 @@ export function compactEvent(ev: { type: string; conn: string; ts?: unknown; [k:
     default:
       return undefined;
   }
+}
+
+/** A known HttpApi (a plain loop: the hook runs among page scripts that may patch Array methods). */
+function isApi(v: unknown): v is HttpApi {
+  for (let i = 0; i < HTTP_APIS.length; i++) if (HTTP_APIS[i] === v) return true;
+  return false;
 }
 
 /** The body part of a compact item from index `i` on: undefined when absent, null when malformed. */
@@ -148,11 +155,12 @@ export function expandEvent(x: unknown, base?: DocBase): unknown {
     return ev;
   }
   if (kind === 2) {
-    const [, , , method, url, ct] = x as unknown[];
-    const data = bodyAt(x, 6);
-    if (typeof method !== "string" || typeof url !== "string" || (ct !== null && typeof ct !== "string") || data === null) return null;
+    const [, , , method, url, ct, api] = x as unknown[];
+    const data = bodyAt(x, 7);
+    if (typeof method !== "string" || typeof url !== "string" || (ct !== null && typeof ct !== "string") || (api !== null && !isApi(api)) || data === null) return null;
     const ev: { -readonly [K in keyof HttpRequestEvent]: HttpRequestEvent[K] } = { type: "http-request", conn, method, url, v: CAPTURE_VERSION, ts };
     if (ct !== null) ev.contentType = ct;
+    if (api !== null) ev.api = api;
     if (data) ev.body = data;
     return ev;
   }

@@ -1,7 +1,7 @@
 // The readable summary `socket-scope analyze FILE.har` prints: sessions, transports,
 // namespaces with their states, an event table with acks and latencies, diagnostics.
 // Pure (string in, string out) so tests can read it without a terminal.
-import type { ConnectionReport, EventReport, Report } from "../session/report.ts";
+import { transportLabel, type ConnectionReport, type EventReport, type Report } from "../session/report.ts";
 
 const MAX_ARG_CHARS = 60;
 /** Event rows per namespace in the readable summary. */
@@ -70,7 +70,7 @@ export function renderSummary(report: Report, opts: { source?: string; warnings?
     out.push(`[${i + 1}] ${c.url}  sid ${c.sid ?? "?"}`);
     out.push(`    ${versionLabel(c)}`);
     const tr = c.transportDetails
-      .map((t) => `${t.name}${t.variant ? `(${t.variant})` : ""}${t.probe ? ` [probe ${t.probe}]` : ""} ${t.state}, ${t.framesOut}↑ ${t.framesIn}↓`)
+      .map((t) => `${transportLabel(t)}${t.probe ? ` [probe ${t.probe}]` : ""} ${t.state}, ${t.framesOut}↑ ${t.framesIn}↓`)
       .join("; ");
     out.push(`    transports: ${c.transports.join(" → ") || "-"}${c.upgraded ? " (upgraded)" : ""}   ${tr}`);
     out.push(`    heartbeat: pingInterval ${c.pingInterval ?? "-"} ms, pingTimeout ${c.pingTimeout ?? "-"} ms${c.maxPayload !== null ? `, maxPayload ${c.maxPayload}` : ""}; ${c.heartbeat.count} ping${c.heartbeat.count === 1 ? "" : "s"}, ${c.heartbeat.answered} answered${c.heartbeat.meanRttMs !== null ? `, rtt mean ${c.heartbeat.meanRttMs.toFixed(1)} ms (min ${c.heartbeat.minRttMs!.toFixed(1)}, max ${c.heartbeat.maxRttMs!.toFixed(1)})` : ""}${c.heartbeat.missed ? `, ${c.heartbeat.missed} missed` : ""}`);

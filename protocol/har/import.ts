@@ -4,7 +4,7 @@
 //
 // Pure: takes the file's text (or its parsed JSON) and never throws; a malformed, truncated
 // or foreign file yields `{ error }` with one line naming what is wrong.
-import { CAPTURE_VERSION, type CaptureData, type CaptureEvent } from "../capture.ts";
+import { CAPTURE_VERSION, type CaptureData, type CaptureEvent, type HttpApi } from "../capture.ts";
 import { detectFromUrl, type UrlShape } from "../detect.ts";
 import { parseSio09Handshake } from "../sio09/handshake.ts";
 import { isDecodeError } from "../types.ts";
@@ -176,6 +176,17 @@ function fromCaptureArray(arr: unknown[]): HarImportResult {
   return { events, warnings, creator: "socket-scope capture", entries: arr.length, websocketsWithoutMessages: 0 };
 }
 
+/**
+ * The HttpApi of a Chrome HAR entry (`_resourceType`, CDP's resource type lowercased): a JSONP
+ * POST is a form submitted into an iframe, so a "document". Nothing when the HAR does not say
+ * (Firefox's) or says something else.
+ */
+function apiOf(type: unknown, method: string): { api?: HttpApi } {
+  if (type === "xhr" || type === "fetch" || type === "script") return { api: type };
+  if (type === "document" && method.toUpperCase() === "POST") return { api: "form" };
+  return {};
+}
+
 function headerValue(headers: unknown, name: string): string | undefined {
   if (!Array.isArray(headers)) return undefined;
   const lower = name.toLowerCase();
@@ -261,6 +272,7 @@ function entryEvents(entry: unknown, i: number, push: (ev: CaptureEvent) => void
     ts: start,
     method,
     url,
+    ...apiOf(entry._resourceType, method),
     ...(reqCt ? { contentType: reqCt } : {}),
     ...(body ? { body } : {}),
     ...(bodyUnavailable ? { bodyUnavailable } : {}),

@@ -8,7 +8,7 @@
 //
 // Browser-safe: no Node imports. Never throws on hostile input: a decode failure becomes a
 // diagnostic that points at the frame.
-import { dataToValue, type CaptureData, type CaptureEvent, type HttpRequestEvent, type HttpResponseEvent } from "../capture.ts";
+import { HTTP_APIS, dataToValue, type CaptureData, type CaptureEvent, type HttpApi, type HttpRequestEvent, type HttpResponseEvent } from "../capture.ts";
 import { utf8Decode, utf8Length } from "../bytes.ts";
 import { isDecodeError, type DecodeError, type Direction, type EioRevision, type ParserKind } from "../types.ts";
 import { detectFromUrl, type UrlShape } from "../detect.ts";
@@ -107,6 +107,8 @@ interface HttpConn {
   session: EioSession | null;
   contentType: string | undefined;
   bodySize: number;
+  /** The API that made it (capture HttpRequestEvent.api), when known and valid. */
+  api: HttpApi | null;
 }
 
 interface WsConn {
@@ -181,6 +183,11 @@ const EMPTY: readonly Change[] = [];
 
 function opposite(d: Direction): Direction {
   return d === "out" ? "in" : "out";
+}
+
+/** Adds an exchange's API to its transport's list (capture HttpRequestEvent.api; null: unknown). */
+function noteApi(t: TransportRecord, api: HttpApi | null): void {
+  if (api !== null && !t.apis.includes(api)) t.apis.push(api);
 }
 
 function normaliseTransport(t: string | null | undefined): { name: TransportName | null; variant: string | null } {
@@ -696,12 +703,13 @@ export class SessionModel {
     if (method === "OPTIONS") return; // CORS preflight carries no protocol data
     const session = shape.sid ? this.sessionFor(shape, shape.sid, ev.ts, ev.frameId, ev.frameUrl) : null;
     const body = ev.body ? dataToValue(ev.body) : null;
-    const c: HttpConn = { kind: "http", shape, method, url: ev.url, ts: ev.ts, seq, session, contentType: ev.contentType, bodySize: sizeOf(body) };
+    const c: HttpConn = { kind: "http", shape, method, url: ev.url, ts: ev.ts, seq, session, contentType: ev.contentType, bodySize: sizeOf(body), api: ev.api !== undefined && HTTP_APIS.includes(ev.api) ? ev.api : null };
     this.conns.set(ev.conn, c);
     if (!session) return;
     this.touch(session, ev.ts);
     const t = this.ensureTransport(session, shape, ev.ts);
     t.requests++;
+    noteApi(t, c.api);
     if (session.family === "sio09" && shape.disconnect) {
       this.closeSession(session, "close-packet", "client", "forced disconnect (?disconnect)", ev.ts, [seq]);
       return;
@@ -873,6 +881,7 @@ export class SessionModel {
     const s = known ?? this.createSession(c.shape, open.sid, c.ts, ev.ts, client, false);
     const t = this.ensureTransport(s, c.shape, c.ts);
     t.requests++;
+    noteApi(t, c.api);
     t.state = "open";
     t.openedAt = ev.ts;
     t.framesIn++;
@@ -986,6 +995,7 @@ export class SessionModel {
       probedAt: null,
       upgradedAt: null,
       requests: 0,
+      apis: [],
       framesVisible: true,
       framesIn: 0,
       framesOut: 0,

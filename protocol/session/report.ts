@@ -69,6 +69,18 @@ export interface Report {
   summary: { connections: number; namespaces: number; events: number; acks: number; diagnostics: { error: number; warning: number; info: number } };
 }
 
+/**
+ * A transport as the panel and the CLI name it: "websocket", "polling (via fetch)", "polling
+ * (jsonp, via script+form)", 0.9's "polling (xhr-polling, via xhr)". The variant is what the
+ * wire says; the APIs, what the page used (empty when the recorder did not say).
+ */
+export function transportLabel(t: Pick<TransportRecord, "name" | "variant" | "apis">): string {
+  const parts: string[] = [];
+  if (t.variant) parts.push(t.variant);
+  if (t.apis.length) parts.push(`via ${t.apis.join("+")}`);
+  return parts.length ? `${t.name} (${parts.join(", ")})` : t.name;
+}
+
 /** JSON-safe copy of a decoded value: bytes → {"$binary"}, undefined → null, Map/Date handled. */
 export function jsonSafe(v: unknown, depth = 0): unknown {
   if (v === undefined) return null;
@@ -124,7 +136,7 @@ export function sessionReport(model: SessionModel, s: EioSession): ConnectionRep
     openedAt: s.openedAt,
     closedAt: s.closedAt,
     closeReason: s.closeReason ? { ...s.closeReason, frames: [...s.closeReason.frames] } : null,
-    transportDetails: s.transports.map((t) => ({ ...t })),
+    transportDetails: s.transports.map((t) => ({ ...t, apis: [...t.apis] })),
     heartbeat: { ...s.heartbeat },
     noops: s.noops,
     reconnect: { chain: s.chain, prev: s.prev, next: s.next, prevSid: prev?.sid ?? null, nextSid: next?.sid ?? null, linkedBy: s.linkedBy },

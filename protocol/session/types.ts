@@ -4,6 +4,7 @@
 //
 // Frame references (`frames`, `seq`) are the 0-based index of the capture event in the order it
 // was passed to `SessionModel.apply` — the panel's raw frame list uses the same order.
+import type { HttpApi } from "../capture.ts";
 import type { Direction, EioRevision, ParserKind, SioRevision } from "../types.ts";
 
 export type TransportName = "polling" | "websocket" | "webtransport";
@@ -28,6 +29,12 @@ export interface TransportRecord {
   upgradedAt: number | null;
   /** HTTP exchanges (polling) or connections (websocket) carried by this record. */
   requests: number;
+  /**
+   * The browser APIs its HTTP exchanges went through, in the order first seen (capture
+   * `HttpRequestEvent.api`): ["xhr"] or ["fetch"] for engine.io-client's two polling transports,
+   * ["script", "form"] for JSONP. Empty when the recorder did not say, and for sockets.
+   */
+  apis: HttpApi[];
   /** False when the capture could not see this transport's frames (Firefox HAR WebSockets). */
   framesVisible: boolean;
   framesIn: number;

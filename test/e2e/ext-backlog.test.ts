@@ -275,9 +275,10 @@ describe("tab backlog", () => {
     const url = "http://h/socket.io/?EIO=4&transport=polling&sid=S";
     // written by hand from the format in extension/shared/wire.ts
     const cases: Array<[string, unknown]> = [
-      [`["q1",2,7.5,"GET","${url}",null]`, { type: "http-request", conn: "q1", method: "GET", url, v: 1, ts: 7.5 }],
-      [`["q1",2,7.5,"POST","${url}","text/plain;charset=UTF-8","40"]`, { type: "http-request", conn: "q1", method: "POST", url, contentType: "text/plain;charset=UTF-8", v: 1, ts: 7.5, body: { text: "40" } }],
-      [`["q1",2,7.5,"POST","${url}",null,null,"AQID"]`, { type: "http-request", conn: "q1", method: "POST", url, v: 1, ts: 7.5, body: { base64: "AQID" } }],
+      [`["q1",2,7.5,"GET","${url}",null,null]`, { type: "http-request", conn: "q1", method: "GET", url, v: 1, ts: 7.5 }],
+      [`["q1",2,7.5,"GET","${url}",null,"script"]`, { type: "http-request", conn: "q1", method: "GET", url, api: "script", v: 1, ts: 7.5 }],
+      [`["q1",2,7.5,"POST","${url}","text/plain;charset=UTF-8","fetch","40"]`, { type: "http-request", conn: "q1", method: "POST", url, contentType: "text/plain;charset=UTF-8", api: "fetch", v: 1, ts: 7.5, body: { text: "40" } }],
+      [`["q1",2,7.5,"POST","${url}",null,"xhr",null,"AQID"]`, { type: "http-request", conn: "q1", method: "POST", url, api: "xhr", v: 1, ts: 7.5, body: { base64: "AQID" } }],
       [`["q1",3,9,200,"text/plain; charset=UTF-8","ok"]`, { type: "http-response", conn: "q1", status: 200, contentType: "text/plain; charset=UTF-8", v: 1, ts: 9, body: { text: "ok" } }],
       [`["q1",3,9,204,null]`, { type: "http-response", conn: "q1", status: 204, v: 1, ts: 9 }],
       [`["q1",3,9,200,"application/octet-stream",null,"AAE="]`, { type: "http-response", conn: "q1", status: 200, contentType: "application/octet-stream", v: 1, ts: 9, body: { base64: "AAE=" } }],
@@ -288,7 +289,7 @@ describe("tab backlog", () => {
       const { body, ...rest } = want as { body?: { text: string } | { base64: string } };
       assert.equal(JSON.stringify(compactEvent(rest as never, body)), text);
     }
-    for (const bad of [["q", 2, 1, "GET", "u"], ["q", 2, 1, 5, "u", null], ["q", 2, 1, "GET", "u", 7], ["q", 2, 1, "GET", "u", null, 7], ["q", 2, 1, "GET", "u", null, null], ["q", 3, 1, "200", null], ["q", 3, 1, 200], ["q", 3, 1, 200, null, "a", "b"], ["q", 4, 1, 200, null]]) {
+    for (const bad of [["q", 2, 1, "GET", "u"], ["q", 2, 1, "GET", "u", null], ["q", 2, 1, 5, "u", null, null], ["q", 2, 1, "GET", "u", 7, null], ["q", 2, 1, "GET", "u", null, "beacon"], ["q", 2, 1, "GET", "u", null, 7], ["q", 2, 1, "GET", "u", null, null, 7], ["q", 2, 1, "GET", "u", null, null, null], ["q", 3, 1, "200", null], ["q", 3, 1, 200], ["q", 3, 1, 200, null, "a", "b"], ["q", 4, 1, 200, null]]) {
       assert.equal(expandEvent(bad), null, JSON.stringify(bad));
     }
     // what the compact forms cannot say travels as an object

@@ -68,9 +68,11 @@ describe("every demo version and scenario, read through the real DevTools panel"
           // The page lives on: what follows a scenario (a namespace rejoining after a reconnect,
           // the next tick) may still be on its way under load. Check until it holds, at most 10 s.
           await eventually(async () => checkReport((await panel.snapshot()).report as Report, spec, results, { live: true }), 10_000, 250);
-          if (spec.page.transport === "polling-jsonp") {
-            // the session's card names the JSONP variant of its polling transport
-            const want = spec.page.line === "0.9" ? "polling (jsonp-polling)" : "polling (jsonp)";
+          if (spec.page.transport === "polling-jsonp" || spec.page.transport === "polling-fetch") {
+            // the session's card names the JSONP variant of its polling transport, and the APIs
+            // the page used: <script> polls and <form> POSTs, or fetch() instead of XHR
+            const want =
+              spec.page.transport === "polling-fetch" ? "polling (via fetch)" : spec.page.line === "0.9" ? "polling (jsonp-polling, via script+form)" : "polling (jsonp, via script+form)";
             let heads: string[] = [];
             for (let end = Date.now() + 5000; !heads.some((h) => h.includes(want)) && Date.now() < end; ) {
               await new Promise((r) => setTimeout(r, 250));

@@ -151,6 +151,7 @@ test("Firefox: socket.io 2 over JSONP long-polling (forceJSONP): script polls an
     const req = reqs.find((r) => r.url === server.origin + x.url && r.method === x.method);
     assert.ok(req, `captured ${x.method} ${x.url}`);
     assert.equal(text(req.body), x.requestBody.toString());
+    assert.equal(req.api, x.method === "GET" ? "script" : "form");
     const res = resps.get(req.conn);
     assert.ok(res, `a response for ${x.method} ${x.url}`);
     if (x.method === "GET") assert.equal(text(res.body), x.responseBody.toString());

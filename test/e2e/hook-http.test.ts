@@ -93,6 +93,7 @@ test("fetch: every request body kind, clone-read responses, non-Socket.IO URLs i
     const s = serverSaw(k);
     const { req, res } = x.get(k)!;
     assert.equal(req.method, s.method, k);
+    assert.equal(req.api, "fetch", `${k} made by fetch()`);
     assert.deepEqual(bytes(req.body), s.requestBody, `${k} request body`);
     assert.equal(res?.status, 200, k);
     assert.deepEqual(bytes(res!.body), s.responseBody, `${k} response body`);
@@ -201,6 +202,7 @@ test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies,
     const s = serverSaw(k);
     const { req, res } = x.get(k)!;
     assert.equal(req.method, s.method, k);
+    assert.equal(req.api, "xhr", `${k} made by XMLHttpRequest`);
     assert.deepEqual(bytes(req.body), s.requestBody, `${k} request body`);
     assert.equal(res?.status, s.status, k);
     assert.deepEqual(bytes(res!.body), s.responseBody, `${k} response body`);

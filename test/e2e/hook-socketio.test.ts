@@ -192,6 +192,7 @@ test("socket.io 2 over JSONP long-polling (forceJSONP): <script> polls and form 
     const req = reqs.find((r) => r.url === server.origin + x.url && r.method === x.method);
     assert.ok(req, `captured ${x.method} ${x.url}`);
     assert.deepEqual(bytesOf(req.body), x.requestBody, `request body of ${x.url}`);
+    assert.equal(req.api, x.method === "GET" ? "script" : "form", `the API of ${x.method} ${x.url}`);
     const res = resps.get(req.conn);
     assert.ok(res, `a response for ${x.method} ${x.url}`);
     if (x.method === "GET") {

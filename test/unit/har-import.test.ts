@@ -255,3 +255,15 @@ test("a request without status nor error (a long poll pending at export) yields 
   assert.equal(m.sessions[0]!.state, "open");
   assert.equal(m.sessions[0]!.namespaces.get("/")!.state, "connected");
 });
+
+test("Chrome HAR: _resourceType names the API of each polling request (a JSONP POST is a form's document); anything else names none", () => {
+  const url = `http://localhost:3000/socket.io/?EIO=3&transport=polling&sid=${SID}`;
+  const typed = (type: string | undefined, method: string) => ({ ...(entry(0, 1, method, url, 200, { text: "ok" }, method === "POST" ? { text: "d=1", mimeType: "application/x-www-form-urlencoded" } : undefined) as object), ...(type ? { _resourceType: type } : {}) });
+  const cases: Array<[string | undefined, string, string | undefined]> = [
+    ["xhr", "GET", "xhr"], ["fetch", "POST", "fetch"], ["script", "GET", "script"], ["document", "POST", "form"],
+    ["document", "GET", undefined], ["ping", "POST", undefined], [undefined, "GET", undefined], ["XHR", "GET", undefined],
+  ];
+  const r = ok(importHar(JSON.stringify({ log: { version: "1.2", creator: { name: "WebInspector", version: "537.36" }, entries: cases.map(([t, m]) => typed(t, m)) } })));
+  const apis = r.events.filter((e) => e.type === "http-request").map((e) => (e.type === "http-request" ? e.api : null));
+  assert.deepEqual(apis, cases.map((c) => c[2]));
+});

@@ -2,7 +2,7 @@
 // sequences built from the golden wire strings of PROTOCOL.md (sections 4–7, 9, 12).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SessionModel, type Change, type DiagnosticCode } from "../../protocol/session/index.ts";
+import { SessionModel, transportLabel, type Change, type DiagnosticCode } from "../../protocol/session/index.ts";
 import { CAPTURE_VERSION } from "../../protocol/capture.ts";
 import { Cap, EIO4, EIO4_SID, HOST, OPEN4, SID, WS4 } from "../fixtures/capture-builder.ts";
 
@@ -44,6 +44,29 @@ test("EIO4: handshake binds the sid through the open packet; CONNECT / → conne
   assert.equal(s.transports[0]!.name, "polling");
   assert.equal(s.transports[0]!.state, "open");
   assert.deepEqual(m.diagnostics, []);
+});
+
+test("polling: the APIs its exchanges went through, handshake included, in the order first seen; an unknown one is ignored", () => {
+  const c = new Cap();
+  c.http("GET", EIO4(), undefined, 200, OPEN4, { api: "fetch" });
+  c.http("POST", EIO4_SID(), "40", 200, "ok", { api: "fetch" });
+  c.http("GET", EIO4_SID(), undefined, 200, '40{"sid":"wZX3oN0bSVIhsaknAAAI"}');
+  c.http("POST", EIO4_SID(), '42["a"]', 200, "ok", { api: "xhr" });
+  c.http("POST", EIO4_SID(), '42["b"]', 200, "ok", { api: "beacon" as never });
+  const m = run(c);
+  const t = m.sessions[0]!.transports[0]!;
+  assert.deepEqual(t.apis, ["fetch", "xhr"]);
+  assert.equal(t.requests, 5);
+  const rep = m.toReport().connections[0]!.transportDetails[0]!;
+  assert.deepEqual(rep.apis, ["fetch", "xhr"]);
+  assert.notEqual(rep.apis, t.apis, "the report holds a copy, not the live list");
+  assert.equal(transportLabel(t), "polling (via fetch+xhr)");
+  assert.equal(transportLabel({ name: "polling", variant: "jsonp", apis: ["script", "form"] }), "polling (jsonp, via script+form)");
+  assert.equal(transportLabel({ name: "websocket", variant: null, apis: [] }), "websocket");
+  // a capture that does not say (a Firefox HAR) names no API
+  const bare = new Cap();
+  handshake4(bare);
+  assert.deepEqual(run(bare).sessions[0]!.transports[0]!.apis, []);
 });
 
 test("upgrade: probe ping/pong, noop on the pending poll, upgrade packet → websocket active, polling closed", () => {

@@ -5,7 +5,8 @@
 // tests compare what the hook captured against what really crossed the wire.
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
@@ -46,11 +47,34 @@ export function useServerAndBrowser(set: (server: TestServer, browser: Browser) 
 }
 
 export function bundleHook(): Promise<string> {
-  hookCode ??= build({
-    entryPoints: [join(root, "extension/hook/index.ts")], bundle: true, format: "iife", write: false,
-    platform: "browser", target: "es2022", logLevel: "silent",
-  }).then((r) => r.outputFiles[0]!.text);
+  hookCode ??= buildHook([]);
   return hookCode;
+}
+
+function buildHook(plugins: Plugin[]): Promise<string> {
+  return build({
+    entryPoints: [join(root, "extension/hook/index.ts")], bundle: true, format: "iife", write: false,
+    platform: "browser", target: "es2022", logLevel: "silent", plugins,
+  }).then((r) => r.outputFiles[0]!.text);
+}
+
+/**
+ * The hook with a shorter wait for data still being read (queue.ts PENDING_MAX_MS, 30 s as
+ * shipped): what a body that never ends does, in a test's time. The shipped source is bundled
+ * with that one constant rewritten (and the build fails if the line is not there any more).
+ */
+export function bundleHookWithPendingCap(ms: number): Promise<string> {
+  const line = "const PENDING_MAX_MS = 30_000;";
+  return buildHook([{
+    name: "pending-cap",
+    setup(b) {
+      b.onLoad({ filter: /extension[\\/]hook[\\/]queue\.ts$/ }, (args) => {
+        const src = readFileSync(args.path, "utf8");
+        if (!src.includes(line)) throw new Error(`queue.ts no longer has "${line}"`);
+        return { contents: src.replace(line, `const PENDING_MAX_MS = ${ms};`), loader: "ts" };
+      });
+    },
+  }]);
 }
 
 async function bundleClient(source: string): Promise<string> {
@@ -277,11 +301,11 @@ export interface HookPage {
  * hook `hook` times, then `after` (what a page loads itself, which always runs after the
  * document_start hook).
  */
-export async function openPage(browser: Browser, url: string, { hook = 1, before, after }: { hook?: number; before?: string; after?: string } = {}): Promise<HookPage> {
+export async function openPage(browser: Browser, url: string, { hook = 1, before, after, code: hookSource }: { hook?: number; before?: string; after?: string; code?: string } = {}): Promise<HookPage> {
   const context = await browser.newContext();
   await context.addInitScript(COLLECTOR);
   if (before) await context.addInitScript(before);
-  const code = await bundleHook();
+  const code = hookSource ?? (await bundleHook());
   for (let i = 0; i < hook; i++) await context.addInitScript(code);
   if (after) await context.addInitScript(after);
   const page = await context.newPage();

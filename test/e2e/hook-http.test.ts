@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
-import { checkFetchOrder, fetchOrderScenario, openPage, parseBatch, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
+import { bundleHookWithPendingCap, checkFetchOrder, fetchOrderScenario, openPage, parseBatch, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -145,6 +145,35 @@ test("fetch: a page leaving while a response body is still arriving sends what w
   const slow = evs.find((e) => e.type === "http-response" && connOf.get(e.conn) === "slow");
   assert.equal(slow?.type === "http-response" && slow.bodyUnavailable, "page unloaded");
   // (the second body is in unless our read of it was still under way: a loaded machine can lag)
+});
+
+test("fetch: a response body that takes longer than the hook waits (PENDING_MAX_MS, 1 s in this build) goes out marked unavailable, and what follows keeps its order", async () => {
+  const hp = await openPage(browser, server.origin + "/", { code: await bundleHookWithPendingCap(1000) });
+  const status = await hp.page.evaluate(async () => {
+    const E = "/http-echo/?EIO=4&transport=polling&k=";
+    const slow = await fetch(E + "slow&slow=6000"); // resolves with the headers; its body takes 6 s
+    await (await fetch(E + "next", { method: "POST", body: "next" })).text();
+    await new Promise((r) => setTimeout(r, 1500)); // the cap, then a batch interval
+    return slow.status;
+  });
+  assert.equal(status, 200);
+  // read from ~1.6 s on (at most ~4.5 s, a loaded machine's timers lag): the slow body is
+  // seconds from done, and nothing waits for it any more
+  let evs: CaptureEvent[] = [];
+  let connOf = new Map<string, string>();
+  let view: string[] = [];
+  for (let end = Date.now() + 3000; ; await new Promise((r) => setTimeout(r, 200))) {
+    evs = (await hp.batches()).flatMap(parseBatch);
+    connOf = new Map(evs.flatMap((e) => (e.type === "http-request" ? [[e.conn, new URL(e.url).searchParams.get("k")!] as const] : [])));
+    view = evs.flatMap((e) => (e.type === "http-request" || e.type === "http-response" ? [`${e.type} ${connOf.get(e.conn)}`] : []));
+    if (view.length >= 4 || Date.now() > end) break;
+  }
+  await hp.context.close();
+  assert.deepEqual(view, ["http-request slow", "http-response slow", "http-request next", "http-response next"]);
+  const slow = evs.find((e) => e.type === "http-response" && connOf.get(e.conn) === "slow");
+  assert.deepEqual(slow?.type === "http-response" && [slow.status, slow.body, slow.bodyUnavailable], [200, undefined, "still being read after 1 s"]);
+  const next = evs.find((e) => e.type === "http-response" && connOf.get(e.conn) === "next");
+  assert.deepEqual(next?.type === "http-response" && next.body, { text: "next" }, "the exchange after it is whole");
 });
 
 test("XMLHttpRequest: text, arraybuffer, blob and json responses, binary bodies, headers, abort, error and timeout", async () => {

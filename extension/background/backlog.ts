@@ -40,6 +40,8 @@ export interface Chunk {
   base?: DocBase;
   /** `json.length`, what the byte cap counts. */
   bytes: number;
+  /** The document that sent it (absent in chunks stored by earlier versions). */
+  doc?: string;
 }
 
 /** Everything about a tab except its chunks' events (what `tab:<id>` holds in storage). */
@@ -77,6 +79,12 @@ export interface TabMeta {
   docPage?: Record<string, number>;
   /** The current top-level page: the event index at which it began (a restore goes back to its own). */
   page?: number;
+  /**
+   * When each sub-frame document began (its page event's time, epoch ms), to tell a new page's
+   * sub-frame whose first batch came before the new top document's (another port: no order
+   * between them) from the old page's. Absent in metas stored by earlier versions.
+   */
+  docStart?: Record<string, number>;
   /** Chunk starts, oldest first (storage keys `chunk:<tab>:<start>`). */
   chunks: number[];
 }
@@ -169,7 +177,11 @@ export function appendBatch(
   let reset: Chunk[] | null = null;
   let released: HeldBatch[] | undefined;
   const nav = frameId === 0 && page && (!known || restored) ? page : undefined;
+  // a sub-frame's first batch: when its document began (the page event it starts with)
+  const began = !known && frameId !== 0 ? pageEvent(events)?.ts : undefined;
   if (nav) {
+    // The new page's sub-frames whose first batches came before this one: they go with it.
+    const early = nav.restored || nav.ts === undefined ? [] : earlyFrames(m, doc, nav.ts);
     reset = tab.chunks;
     tab.chunks = [];
     m.first = m.next;
@@ -185,6 +197,7 @@ export function appendBatch(
     const held = tab.held ?? [];
     released = held.filter((h) => m.docPage?.[h.doc] === m.page);
     tab.held = undefined;
+    if (early.length) released.push(...again(m, reset, early));
     for (const d of Object.keys(m.docs)) {
       // documents stored by an earlier version have no page: they belong to the one navigated away from
       if (m.docPage?.[d] === undefined && d !== doc) m.docs[d] = -1;
@@ -192,17 +205,19 @@ export function appendBatch(
   }
   m.docs[doc] = seq;
   (m.docPage ??= {})[doc] ??= m.page ?? 0;
+  if (began !== undefined) (m.docStart ??= {})[doc] = began;
   const keys = Object.keys(m.docs);
   if (keys.length > MAX_DOCS) {
     for (const k of keys.slice(0, keys.length - MAX_DOCS)) {
       delete m.docs[k];
       delete m.docPage[k];
+      if (m.docStart) delete m.docStart[k];
     }
   }
   m.dropped += relayDropped;
   const json = extra.json ?? JSON.stringify(events);
   const bytes = json.length;
-  const chunk: Chunk = { start: m.next, count: events.length, json, bytes, frameId };
+  const chunk: Chunk = { start: m.next, count: events.length, json, bytes, frameId, doc };
   if (extra.frameUrl !== undefined) chunk.frameUrl = extra.frameUrl;
   if (extra.base !== undefined) chunk.base = extra.base;
   m.next += events.length;
@@ -257,13 +272,63 @@ export function appendBatch(
 }
 
 /** The batch's page event (a document's first event, object form), if it has one. */
-function pageEvent(events: readonly unknown[]): { url: string; late: boolean; restored: boolean } | undefined {
+function pageEvent(events: readonly unknown[]): { url: string; late: boolean; restored: boolean; ts?: number } | undefined {
   for (const e of events) {
     if (typeof e !== "object" || e === null || Array.isArray(e)) continue;
-    const p = e as { type?: unknown; url?: unknown; late?: unknown; restored?: unknown };
-    if (p.type === "page") return { url: typeof p.url === "string" ? p.url : "", late: p.late === true, restored: p.restored === true };
+    const p = e as { type?: unknown; url?: unknown; late?: unknown; restored?: unknown; ts?: unknown };
+    if (p.type !== "page") continue;
+    const r: { url: string; late: boolean; restored: boolean; ts?: number } = { url: typeof p.url === "string" ? p.url : "", late: p.late === true, restored: p.restored === true };
+    if (typeof p.ts === "number" && Number.isFinite(p.ts)) r.ts = p.ts;
+    return r;
   }
   return undefined;
+}
+
+/**
+ * How far apart two documents' clocks may read the same instant: the hook takes its document's
+ * clock origin from Date.now(), whole milliseconds (../hook/native.ts originUs).
+ */
+const CLOCK_SLACK_MS = 2;
+
+/**
+ * The documents admitted to the current page that began after `top`, the top document of a new
+ * page, began (at `ts`): sub-frames of that new page whose first batch reached us before its top
+ * document's did. A frame's relay has a port of its own, and nothing orders two ports' messages
+ * (seen in CI: a same-origin iframe's first batch first, its events wiped by the top frame's
+ * page event, and every later batch of it refused as stale). An old page's frames began before
+ * the navigation that replaced it.
+ */
+function earlyFrames(m: TabMeta, top: string, ts: number): string[] {
+  const current = m.page ?? 0;
+  const out: string[] = [];
+  for (const [d, began] of Object.entries(m.docStart ?? {})) {
+    if (d !== top && m.docs[d] !== undefined && m.docs[d] !== -1 && (m.docPage?.[d] ?? 0) === current && began >= ts - CLOCK_SLACK_MS) out.push(d);
+  }
+  return out;
+}
+
+/**
+ * The chunks of documents `docs` among `chunks` (the page being cleared), as batches to append
+ * again after the new page's first one, in their order; the documents are forgotten so that they
+ * are admitted again, to the new page, under the sequence numbers they had.
+ */
+function again(m: TabMeta, chunks: readonly Chunk[], docs: readonly string[]): HeldBatch[] {
+  const mine = chunks.filter((c) => c.doc !== undefined && docs.includes(c.doc));
+  const seqOf = new Map<string, number>();
+  for (const d of docs) seqOf.set(d, m.docs[d]! - mine.filter((c) => c.doc === d).length);
+  for (const d of docs) {
+    delete m.docs[d];
+    delete m.docPage?.[d];
+    delete m.docStart?.[d];
+  }
+  return mine.map((c) => {
+    const seq = seqOf.get(c.doc!)! + 1;
+    seqOf.set(c.doc!, seq);
+    const extra: HeldBatch["extra"] = { json: c.json };
+    if (c.frameUrl !== undefined) extra.frameUrl = c.frameUrl;
+    if (c.base !== undefined) extra.base = c.base;
+    return { doc: c.doc!, seq, frameId: c.frameId, events: JSON.parse(c.json) as unknown[], relayDropped: 0, extra };
+  });
 }
 
 /** Items [from, to) of a chunk's JSON array, as JSON (the rare paths that cut a chunk). */

@@ -21,7 +21,8 @@ function held(t: TabLog, since = 0): { idx: number[]; events: CaptureEvent[]; mi
   return { idx, events, missed: r.missed, segments: r.segments.length };
 }
 
-const page = (url: string): CaptureEvent => ({ v: 1, type: "page", ts: 1, conn: "p", url });
+/** A document's page event; `ts`: when it began (a new page's documents begin after the old one's). */
+const page = (url: string, ts = 1): CaptureEvent => ({ v: 1, type: "page", ts, conn: "p", url });
 const frame = (i: number, text = `42["n",${i}]`): CaptureEvent => ({ v: 1, type: "ws-frame", ts: 1, conn: "c", dir: "in", data: { text } });
 
 describe("tab backlog", () => {
@@ -44,9 +45,10 @@ describe("tab backlog", () => {
     assert.equal(appendBatch(t, "d1", 1, 0, [page("http://a/")]).kind, "appended");
     assert.equal(appendBatch(t, "d1", 1, 0, [page("http://a/")]).kind, "duplicate");
     assert.equal(appendBatch(t, "sub", 1, 3, [page("http://a/frame"), frame(1)]).kind, "appended");
-    const nav = appendBatch(t, "d2", 1, 0, [page("http://b/")]);
+    const nav = appendBatch(t, "d2", 1, 0, [page("http://b/", 100)]);
     assert.equal(nav.kind, "appended");
     assert.ok(nav.kind === "appended" && nav.reset !== null && nav.reset.length === 2, "the old page's chunks are cleared");
+    assert.equal(nav.kind === "appended" && nav.released, undefined, "the old page's sub-frame stays with it");
     assert.equal(appendBatch(t, "d1", 2, 0, [frame(9)]).kind, "stale");
     assert.equal(appendBatch(t, "sub", 2, 3, [frame(9)]).kind, "stale");
     const now = held(t);
@@ -54,6 +56,36 @@ describe("tab backlog", () => {
     assert.equal(now.missed, 0, "events cleared by a navigation are not reported as missed");
     assert.equal(t.meta.url, "http://b/");
     assert.deepEqual(now.idx, [3], "indexes keep counting across pages");
+  });
+
+  test("a new page's sub-frame whose first batches come before its top frame's (another port) goes with the new page, and stays admitted", () => {
+    const texts = (t: TabLog) => held(t).events.map((e) => `${e.frameId}:` + (e.type === "ws-frame" && "text" in e.data ? e.data.text : e.type === "page" ? `page ${e.url}` : e.type));
+    /** What background.ts does with an append: the released batches follow, in order. */
+    const append = (t: TabLog, ...args: Parameters<typeof appendBatch> extends [TabLog, ...infer R] ? R : never) => {
+      const r = appendBatch(t, ...args);
+      if (r.kind === "appended") for (const h of r.released ?? []) appendBatch(t, h.doc, h.seq, h.frameId, h.events, h.relayDropped, h.extra);
+      return r;
+    };
+    // a fresh tab: the frame's batches, then the top's
+    const t = newTab(9);
+    assert.equal(append(t, "s1", 1, 5, [page("http://a/frame", 1000.5), frame(1)]).kind, "appended");
+    assert.equal(append(t, "s1", 2, 5, [frame(2)]).kind, "appended");
+    const top = append(t, "t1", 1, 0, [page("http://a/", 999.9), frame(3)]);
+    assert.ok(top.kind === "appended" && top.released?.length === 2, "the frame's two batches are appended again");
+    assert.deepEqual(texts(t), ["0:page http://a/", '0:42["n",3]', "5:page http://a/frame", '5:42["n",1]', '5:42["n",2]']);
+    assert.equal(append(t, "s1", 3, 5, [frame(4)]).kind, "appended", "its later batches belong to the page");
+    assert.equal(append(t, "s1", 2, 5, [frame(2)]).kind, "duplicate", "a resend is still a duplicate");
+    // a navigation: the old page's frame (began before it) stays behind, the new page's comes along
+    assert.equal(append(t, "s2", 1, 6, [page("http://b/frame", 2003), frame(5)]).kind, "appended");
+    assert.equal(append(t, "s1", 4, 5, [frame(6)]).kind, "appended", "still the current page, as far as anyone knows");
+    const nav = append(t, "t2", 1, 0, [page("http://b/", 2001)]);
+    assert.ok(nav.kind === "appended" && nav.released?.length === 1);
+    assert.deepEqual(texts(t), ["0:page http://b/", "6:page http://b/frame", '6:42["n",5]']);
+    assert.equal(append(t, "s2", 2, 6, [frame(7)]).kind, "appended");
+    assert.equal(append(t, "s1", 5, 5, [frame(8)]).kind, "stale");
+    assert.deepEqual(texts(t).slice(-1), ['6:42["n",7]']);
+    assert.deepEqual(held(t).idx, [...held(t).idx].sort((a, b) => a - b), "indexes in order");
+    assert.equal(new Set(held(t).idx).size, held(t).idx.length, "no index twice");
   });
 
   test("back/forward cache: a stale document that says it was restored is a navigation back to it", () => {
@@ -81,8 +113,8 @@ describe("tab backlog", () => {
     for (const subFirst of [false, true]) {
       const t = newTab(9);
       appendBatch(t, "a", 1, 0, [page("http://a/"), frame(1)]);
-      appendBatch(t, "sa", 1, 4, [page("http://a/frame"), frame(2)]);
-      appendBatch(t, "b", 1, 0, [page("http://b/"), frame(3)]);
+      appendBatch(t, "sa", 1, 4, [page("http://a/frame", 2), frame(2)]);
+      appendBatch(t, "b", 1, 0, [page("http://b/", 100), frame(3)]);
       assert.equal(appendBatch(t, "sa", 2, 4, [frame(9)]).kind, "stale", "a sub-frame of the page navigated away from");
       const sub = () => appendBatch(t, "sa", 3, 4, [restoredPage("http://a/frame"), frame(4)]);
       if (subFirst) assert.equal(sub().kind, "held", "its restore waits for its page's");
@@ -102,10 +134,10 @@ describe("tab backlog", () => {
     // a sub-frame restored with a page that does not come back (a new navigation instead) stays out
     const t = newTab(10);
     appendBatch(t, "a", 1, 0, [page("http://a/")]);
-    appendBatch(t, "sa", 1, 4, [page("http://a/frame")]);
-    appendBatch(t, "b", 1, 0, [page("http://b/")]);
-    assert.equal(appendBatch(t, "sa", 2, 4, [{ ...page("http://a/frame"), restored: true } as CaptureEvent]).kind, "held");
-    const c = appendBatch(t, "c", 1, 0, [page("http://c/")]);
+    appendBatch(t, "sa", 1, 4, [page("http://a/frame", 2)]);
+    appendBatch(t, "b", 1, 0, [page("http://b/", 100)]);
+    assert.equal(appendBatch(t, "sa", 2, 4, [{ ...page("http://a/frame", 150), restored: true } as CaptureEvent]).kind, "held");
+    const c = appendBatch(t, "c", 1, 0, [page("http://c/", 200)]);
     assert.ok(c.kind === "appended" && !c.released, "nothing released by another page");
     assert.equal(t.held, undefined, "and nothing held any more");
     assert.deepEqual(texts(t), ["0:page"]);

@@ -114,10 +114,11 @@ async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<voi
   }
 }
 
-function eventsMsg(tabId: number, seg: Segment, meta: TabMeta): EventsMsg {
+function eventsMsg(tabId: number, seg: Segment & { copy?: true }, meta: TabMeta): EventsMsg {
   const msg: EventsMsg = { kind: "events", tabId, start: seg.start, count: seg.count, json: seg.json, frameId: seg.frameId, dropped: meta.dropped, top: topOf(meta) };
   if (seg.frameUrl !== undefined) msg.frameUrl = seg.frameUrl;
   if (seg.base !== undefined) msg.base = seg.base;
+  if (seg.copy) msg.copy = true;
   return msg;
 }
 

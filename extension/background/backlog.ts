@@ -42,6 +42,12 @@ export interface Chunk {
   bytes: number;
   /** The document that sent it (absent in chunks stored by earlier versions). */
   doc?: string;
+  /**
+   * Events this tab already had under earlier indexes, appended again: a new page's sub-frame
+   * that reached us before its top frame did (`earlyFrames`). A panel that kept the originals
+   * (preserve log) skips the copies it is sent live.
+   */
+  copy?: true;
 }
 
 /** Everything about a tab except its chunks' events (what `tab:<id>` holds in storage). */
@@ -107,7 +113,7 @@ export interface HeldBatch {
   frameId: number;
   events: readonly unknown[];
   relayDropped: number;
-  extra: { frameUrl?: string; json?: string; base?: DocBase };
+  extra: { frameUrl?: string; json?: string; base?: DocBase; copy?: true };
 }
 
 /** How many sub-frame batches a tab holds back at most (the oldest go). */
@@ -148,7 +154,7 @@ export function appendBatch(
   frameId: number,
   events: readonly unknown[],
   relayDropped = 0,
-  extra: { frameUrl?: string; json?: string; base?: DocBase } = {},
+  extra: { frameUrl?: string; json?: string; base?: DocBase; copy?: true } = {},
 ): AppendResult {
   const m = tab.meta;
   const last = m.docs[doc];
@@ -220,6 +226,7 @@ export function appendBatch(
   const chunk: Chunk = { start: m.next, count: events.length, json, bytes, frameId, doc };
   if (extra.frameUrl !== undefined) chunk.frameUrl = extra.frameUrl;
   if (extra.base !== undefined) chunk.base = extra.base;
+  if (extra.copy) chunk.copy = true;
   m.next += events.length;
   tab.chunks.push(chunk);
   m.bytes += bytes;
@@ -324,7 +331,7 @@ function again(m: TabMeta, chunks: readonly Chunk[], docs: readonly string[]): H
   return mine.map((c) => {
     const seq = seqOf.get(c.doc!)! + 1;
     seqOf.set(c.doc!, seq);
-    const extra: HeldBatch["extra"] = { json: c.json };
+    const extra: HeldBatch["extra"] = { json: c.json, copy: true };
     if (c.frameUrl !== undefined) extra.frameUrl = c.frameUrl;
     if (c.base !== undefined) extra.base = c.base;
     return { doc: c.doc!, seq, frameId: c.frameId, events: JSON.parse(c.json) as unknown[], relayDropped: 0, extra };

@@ -87,6 +87,12 @@ export interface EventsMsg {
    * backlog), not traffic arriving now. The panel does not slow its renders down for these.
    */
   replay?: true;
+  /**
+   * Sent live, these events are copies of ones sent before under earlier indexes (backlog.ts
+   * Chunk.copy): a new page's sub-frame that reached the background before its top frame did.
+   * A panel that kept the originals across the navigation (preserve log) skips them.
+   */
+  copy?: true;
 }
 export interface TabsMsg {
   kind: "tabs";

@@ -20,6 +20,8 @@ export interface Delivery {
   missed: number;
   /** The backlog sent in reply to subscribe, not live traffic (EventsMsg.replay). */
   replay: boolean;
+  /** Copies of events sent before under earlier indexes (EventsMsg.copy). */
+  copy: boolean;
   /** The tab's hooked top document, null when none has reported (EventsMsg.top). */
   top: { url: string; late: boolean } | null;
 }
@@ -84,7 +86,7 @@ export function subscribe(
       delay = 50;
       const fresh = skip ? events.slice(skip) : events;
       next = m.start + skip + fresh.length;
-      onEvents({ start: m.start + skip, events: fresh, dropped: Number(m.dropped) || 0, missed: Number(m.missed) || 0, replay: m.replay === true, top: topOf(m) });
+      onEvents({ start: m.start + skip, events: fresh, dropped: Number(m.dropped) || 0, missed: Number(m.missed) || 0, replay: m.replay === true, copy: m.copy === true, top: topOf(m) });
     });
     port.onDisconnect.addListener(() => {
       port = null;

@@ -165,7 +165,8 @@ function start(id: number): void {
   tabId.value = id;
   sub?.close();
   sub = subscribe(id, (m) => {
-    ingest(m.events, m.dropped, m.missed, m.replay);
+    // copies of a sub-frame's events this panel has shown already, kept across the navigation
+    if (!(m.copy && !m.replay && preserve.peek())) ingest(m.events, m.dropped, m.missed, m.replay);
     const t = m.top;
     const was = top.peek();
     if (t === null ? was !== null : !was || was.url !== t.url || was.late !== t.late) top.value = t;

@@ -73,7 +73,9 @@ describe("tab backlog", () => {
     const top = append(t, "t1", 1, 0, [page("http://a/", 999.9), frame(3)]);
     assert.ok(top.kind === "appended" && top.released?.length === 2, "the frame's two batches are appended again");
     assert.deepEqual(texts(t), ["0:page http://a/", '0:42["n",3]', "5:page http://a/frame", '5:42["n",1]', '5:42["n",2]']);
+    assert.deepEqual(t.chunks.map((c) => c.copy ?? false), [false, true, true], "the frame's chunks are marked as copies (a panel that kept the originals skips them)");
     assert.equal(append(t, "s1", 3, 5, [frame(4)]).kind, "appended", "its later batches belong to the page");
+    assert.equal(t.chunks[t.chunks.length - 1]!.copy, undefined, "and are no copies");
     assert.equal(append(t, "s1", 2, 5, [frame(2)]).kind, "duplicate", "a resend is still a duplicate");
     // a navigation: the old page's frame (began before it) stays behind, the new page's comes along
     assert.equal(append(t, "s2", 1, 6, [page("http://b/frame", 2003), frame(5)]).kind, "appended");

@@ -169,7 +169,7 @@ export const SCENARIOS: Record<ScenarioName, { run: Scenario }> = {
         await connected(s);
         const before = s.engineId();
         const key = rid();
-        const down = nextState(s, ["disconnect"], 5000);
+        const down = nextState(s, ["disconnect"], 10000);
         s.emit("drop-me");
         const d = await down;
         const back = nextState(s, ["connect"], 10000);
@@ -304,7 +304,7 @@ export const SCENARIOS: Record<ScenarioName, { run: Scenario }> = {
         await warm;
         const missed: unknown[] = [];
         s.on("missed", (i) => missed.push(i));
-        const down = nextState(s, ["disconnect"], 5000);
+        const down = nextState(s, ["disconnect"], 10000);
         const [info] = await s.call("recovery-drop", [], 5000);
         const d = await down;
         await nextState(s, ["connect"], 10000);

@@ -91,6 +91,11 @@ export interface TabMeta {
    * between them) from the old page's. Absent in metas stored by earlier versions.
    */
   docStart?: Record<string, number>;
+  /**
+   * The sub-frame documents whose hook started late (PageEvent.late: after an update, Firefox
+   * injects the new version into open pages, and every frame's hook starts over at once).
+   */
+  docLate?: Record<string, true>;
   /** Chunk starts, oldest first (storage keys `chunk:<tab>:<start>`). */
   chunks: number[];
 }
@@ -184,10 +189,10 @@ export function appendBatch(
   let released: HeldBatch[] | undefined;
   const nav = frameId === 0 && page && (!known || restored) ? page : undefined;
   // a sub-frame's first batch: when its document began (the page event it starts with)
-  const began = !known && frameId !== 0 ? pageEvent(events)?.ts : undefined;
+  const subPage = !known && frameId !== 0 ? pageEvent(events) : undefined;
   if (nav) {
     // The new page's sub-frames whose first batches came before this one: they go with it.
-    const early = nav.restored || nav.ts === undefined ? [] : earlyFrames(m, doc, nav.ts);
+    const early = nav.restored || nav.ts === undefined ? [] : earlyFrames(m, doc, nav.ts, nav.late);
     reset = tab.chunks;
     tab.chunks = [];
     m.first = m.next;
@@ -211,13 +216,17 @@ export function appendBatch(
   }
   m.docs[doc] = seq;
   (m.docPage ??= {})[doc] ??= m.page ?? 0;
-  if (began !== undefined) (m.docStart ??= {})[doc] = began;
+  if (subPage?.ts !== undefined) {
+    (m.docStart ??= {})[doc] = subPage.ts;
+    if (subPage.late) (m.docLate ??= {})[doc] = true;
+  }
   const keys = Object.keys(m.docs);
   if (keys.length > MAX_DOCS) {
     for (const k of keys.slice(0, keys.length - MAX_DOCS)) {
       delete m.docs[k];
       delete m.docPage[k];
       if (m.docStart) delete m.docStart[k];
+      if (m.docLate) delete m.docLate[k];
     }
   }
   m.dropped += relayDropped;
@@ -296,6 +305,13 @@ function pageEvent(events: readonly unknown[]): { url: string; late: boolean; re
  * clock origin from Date.now(), whole milliseconds (../hook/native.ts originUs).
  */
 const CLOCK_SLACK_MS = 2;
+/**
+ * A late top document (its hook started over: PageEvent.late) takes along the late sub-frames
+ * that started over up to this long before it: the new version comes up in every frame of the
+ * page at about the same time, in no set order, and each one's hook says again at once the
+ * sockets it has open (traffic, so its first batch goes out at once too).
+ */
+const LATE_SLACK_MS = 1000;
 
 /**
  * The documents admitted to the current page that began after `top`, the top document of a new
@@ -305,11 +321,12 @@ const CLOCK_SLACK_MS = 2;
  * page event, and every later batch of it refused as stale). An old page's frames began before
  * the navigation that replaced it.
  */
-function earlyFrames(m: TabMeta, top: string, ts: number): string[] {
+function earlyFrames(m: TabMeta, top: string, ts: number, late: boolean): string[] {
   const current = m.page ?? 0;
   const out: string[] = [];
   for (const [d, began] of Object.entries(m.docStart ?? {})) {
-    if (d !== top && m.docs[d] !== undefined && m.docs[d] !== -1 && (m.docPage?.[d] ?? 0) === current && began >= ts - CLOCK_SLACK_MS) out.push(d);
+    const slack = late && m.docLate?.[d] ? LATE_SLACK_MS : CLOCK_SLACK_MS;
+    if (d !== top && m.docs[d] !== undefined && m.docs[d] !== -1 && (m.docPage?.[d] ?? 0) === current && began >= ts - slack) out.push(d);
   }
   return out;
 }
@@ -327,6 +344,7 @@ function again(m: TabMeta, chunks: readonly Chunk[], docs: readonly string[]): H
     delete m.docs[d];
     delete m.docPage?.[d];
     delete m.docStart?.[d];
+    delete m.docLate?.[d];
   }
   return mine.map((c) => {
     const seq = seqOf.get(c.doc!)! + 1;

@@ -88,6 +88,15 @@ describe("tab backlog", () => {
     assert.deepEqual(texts(t).slice(-1), ['6:42["n",7]']);
     assert.deepEqual(held(t).idx, [...held(t).idx].sort((a, b) => a - b), "indexes in order");
     assert.equal(new Set(held(t).idx).size, held(t).idx.length, "no index twice");
+    // an update (Firefox injects the new version into open pages): every frame's hook starts over
+    // late at about the same time, in no set order, and says its open sockets again at once
+    const late = (url: string, ts: number) => ({ ...page(url, ts), late: true }) as CaptureEvent;
+    assert.equal(append(t, "s5", 1, 6, [late("http://b/frame", 2900), frame(10)]).kind, "appended");
+    assert.equal(append(t, "s6", 1, 7, [late("http://b/other", 1500), frame(11)]).kind, "appended");
+    const upd = append(t, "t5", 1, 0, [late("http://b/", 3000)]);
+    assert.ok(upd.kind === "appended" && upd.released?.length === 1, "the frame that started over 100 ms before its top goes along; one 1.5 s before does not");
+    assert.deepEqual(texts(t), ["0:page http://b/", "6:page http://b/frame", '6:42["n",10]']);
+    assert.equal(append(t, "s5", 2, 6, [frame(12)]).kind, "appended");
   });
 
   test("back/forward cache: a stale document that says it was restored is a navigation back to it", () => {

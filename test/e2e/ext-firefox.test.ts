@@ -2,12 +2,15 @@
 // WebDriver BiDi): 4.x and 2.x demo traffic captured by the hook, relayed, routed, and read
 // from the extension's own panel page opened in a tab, held to the same facts as in Chromium;
 // a page open before the add-on was installed (Firefox hooks it late: the panel says so); the
-// add-on updated under an open page (its first hook records for the new version); a page
+// add-on updated under an open page (its first hook records for the new version), and under a
+// page whose socket.io runs in a frame (that frame's traffic reaches the new version too); a page
 // restored from the back/forward cache, and one with a frame;
 // then the real toolbox opened on a tab, its Socket.IO panel selected and read over the
 // panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "puppeteer-core";
 import { launchFirefox } from "./firefox-launch.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
@@ -267,6 +270,40 @@ describe("extension in Firefox ESR", () => {
       await until(snap, (s) => names(s).includes("no-ack"), "the model decodes the page's events since the update");
     } finally {
       await ff.close();
+    }
+  });
+
+  test("updated while a page with a socket.io frame is open: the frame's traffic since the update reaches the new version too", async () => {
+    // Every frame's hook starts over at about the same time, in no set order, and the frame's
+    // says its open socket again at once: its first batch can reach the background before the
+    // top frame's (backlog.ts earlyFrames).
+    const ff = await launchWithUuid();
+    const outer = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>outer</title><iframe src="${demo.pageUrl({ line: "4" })}"></iframe>`);
+    });
+    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    try {
+      const build = (await buildForTest()).firefox;
+      await ff.installExtension(build);
+      const page = await ff.newPage();
+      const url = `http://127.0.0.1:${(outer.address() as AddressInfo).port}/`;
+      await page.goto(url);
+      const frame = await until(async () => page.frames().find((f) => f.url().includes("line=4")), (f) => f !== undefined, "the demo frame");
+      await frame!.waitForFunction(() => window.demo !== undefined);
+      await frame!.evaluate(() => window.demo.ready);
+      await ff.installExtension(build); // the same id again: an update
+      await sleep(1500);
+      for (const s of ["events", "acks"]) assert.ok((await frame!.evaluate((name) => window.demo.run(name), s)).ok);
+      const panel = await openPanelPage(url, ff);
+      const sent = (evs: CaptureEvent[] | undefined) => (evs ?? []).filter((e) => e.type === "ws-frame" && e.dir === "out" && (e.frameId ?? 0) !== 0 && "text" in e.data).map((e) => (e as { data: { text: string } }).data.text);
+      await until(() => panelEvents(panel), (x) => sent(x).some((t) => t.includes('"no-ack"')), "the frame's frames since the update reach the new version");
+      const evs = await panelEvents(panel);
+      assert.deepEqual([evs[0]?.type, (evs[0] as { late?: boolean } | undefined)?.late, evs[0]?.frameId ?? 0], ["page", true, 0], "the top frame's page event comes first");
+      assert.ok(evs.some((e) => e.type === "ws-open" && (e.frameId ?? 0) !== 0), "the frame's open socket is announced again, in its frame");
+    } finally {
+      await ff.close();
+      outer.close();
     }
   });
 

@@ -530,6 +530,41 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       outer.close();
     }
   });
+  test("a cross-site iframe (its own renderer process, its relay's own port): its traffic captured whole, in its frame", async () => {
+    // the outer page on localhost, the demo on 127.0.0.1: another site, so an out-of-process frame
+    const outer: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>outer</title><iframe id="f" src="${demo.pageUrl({ line: "4" })}"></iframe>`);
+    });
+    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    try {
+      const page = await chrome.ctx.newPage();
+      await page.goto(`http://localhost:${(outer.address() as AddressInfo).port}/`);
+      const frame = await (await page.waitForSelector("#f")).contentFrame();
+      assert.ok(frame);
+      await frame.waitForFunction(() => window.demo !== undefined);
+      await frame.evaluate(() => window.demo.ready);
+      assert.ok((await frame.evaluate(() => window.demo.run("acks"))).ok);
+      const oop = await page.evaluate(() => { try { return (document.querySelector("#f") as HTMLIFrameElement).contentWindow!.document === null; } catch { return true; } });
+      assert.ok(oop, "the frame is cross-site (its document out of the outer page's reach)");
+      const panel = await chrome.openPanel(page);
+      const rec = await recordedIn(frame);
+      assert.ok(rec.some((e) => e.type === "ws-frame") && rec.some((e) => e.type === "http-request"), `the frame's own record of its traffic (${rec.length} events)`);
+      await panel.waitFor((s) => s.received >= rec.length + 1);
+      const events = await panelEvents(panel);
+      assert.deepEqual(events.filter((e) => (e.frameId ?? 0) === 0).map((e) => e.type), ["page"], "the outer page has no socket traffic");
+      const sub = events.filter((e) => (e.frameId ?? 0) !== 0);
+      assert.ok(sub.every((e) => e.frameUrl === demo.pageUrl({ line: "4" })), "all of it in the frame");
+      const n = Math.min(sub.length, rec.length);
+      assert.ok(n >= rec.length - 20, `the panel holds the frame's traffic (${sub.length} of ${rec.length})`);
+      assert.deepEqual(sub.slice(0, n).map(strip), rec.slice(0, n).map(strip), "as the frame's page recorded it, in order");
+      await panel.close();
+      await page.close();
+    } finally {
+      outer.close();
+    }
+  });
+
   test("web workers: the panel says which ones the page started, whose sockets it cannot see", async () => {
     const site: Server = createServer((req, res) => {
       if (req.url === "/w.js") {

@@ -273,6 +273,35 @@ describe("extension in Firefox ESR", () => {
     }
   });
 
+  test("a cross-site iframe: its traffic reaches the panel page, in its frame, from its first event on", async () => {
+    const outer = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><title>outer</title><iframe src="${demo.pageUrl({ line: "4" })}"></iframe>`);
+    });
+    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    const page = await browser.newPage();
+    try {
+      const url = `http://localhost:${(outer.address() as AddressInfo).port}/`;
+      await page.goto(url);
+      const frame = await until(async () => page.frames().find((f) => f.url().includes("line=4")), (f) => f !== undefined, "the demo frame");
+      await frame!.waitForFunction(() => window.demo !== undefined);
+      await frame!.evaluate(() => window.demo.ready);
+      for (const s of ["events", "acks"]) assert.ok((await frame!.evaluate((name) => window.demo.run(name), s)).ok);
+      const panel = await openPanelPage(url);
+      const sent = (evs: CaptureEvent[] | undefined) => (evs ?? []).filter((e) => e.type === "ws-frame" && e.dir === "out" && "text" in e.data).map((e) => (e as { data: { text: string } }).data.text);
+      const evs = await until(() => panelEvents(panel), (x) => sent(x).some((t) => t.includes('"no-ack"')), "the frame's traffic reaches the panel page");
+      assert.deepEqual(evs.filter((e) => (e.frameId ?? 0) === 0).map((e) => e.type), ["page"], "the outer page has no socket traffic");
+      const sub = evs.filter((e) => (e.frameId ?? 0) !== 0);
+      assert.ok(sub.length > 10 && sub.every((e) => e.frameUrl === demo.pageUrl({ line: "4" })), "all of it in the frame");
+      assert.equal(sub[0]?.type, "page", "from the frame's first event on");
+      assert.ok(sub.some((e) => e.type === "http-request") && sub.some((e) => e.type === "ws-open"), "its handshake over polling, then its WebSocket");
+      await panel.close();
+    } finally {
+      await page.close();
+      outer.close();
+    }
+  });
+
   test("updated while a page with a socket.io frame is open: the frame's traffic since the update reaches the new version too", async () => {
     // Every frame's hook starts over at about the same time, in no set order, and the frame's
     // says its open socket again at once: its first batch can reach the background before the

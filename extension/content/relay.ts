@@ -179,18 +179,32 @@ function onHook(ev: Event): void {
   }
 }
 
-window.addEventListener(HOOK_EVENT, onHook, true);
+/** Our listeners on the window (adding one that is still there changes nothing). */
+function listen(): void {
+  if (dead) return;
+  window.addEventListener(HOOK_EVENT, onHook, true);
+  window.addEventListener("pagehide", onPageHide, true);
+  window.addEventListener("pageshow", onPageShow, true);
+}
+listen();
+// document.open() erases every listener of the window, ours included (a page that writes a whole
+// document into a frame, as some widgets do with an about:blank iframe): listen again. The
+// hook's next batch then finds us; it does the same for its own listeners (../hook/index.ts).
+new MutationObserver(listen).observe(document, { childList: true });
 // A hook that found nobody to take its batches (this page outlived the previous version of the
 // extension, and we are the new one's relay) records again from now on.
 window.dispatchEvent(new CustomEvent(RELAY_READY));
 // The hook's first event in every document is a "page" event: the background resets the tab's
 // backlog on a top-frame one, and the panel clears on it unless "preserve log" is on.
 // Do not sit on events while the page goes away or into the back/forward cache.
-window.addEventListener("pagehide", () => { pendingHasTraffic = pendingHasTraffic || isTop; flush(); }, true);
+function onPageHide(): void {
+  pendingHasTraffic = pendingHasTraffic || isTop;
+  flush();
+}
 // Back from the back/forward cache: the browser closed our port when the page went in, and what
 // this side posts on it before it hears of that is lost (in Chromium 156 the restored page's
 // first batches never arrived). Start a new port, and resend on it what was not acked.
-window.addEventListener("pageshow", (e) => {
+function onPageShow(e: Event): void {
   if (!(e as PageTransitionEvent).persisted) return;
   const old = port;
   port = null;
@@ -200,4 +214,4 @@ window.addEventListener("pageshow", (e) => {
     /* already closed */
   }
   if (unacked.length) connect();
-}, true);
+}

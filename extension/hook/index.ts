@@ -12,7 +12,7 @@
 // and a second injection into the same window does nothing.
 import { HOOK_EVENT, RELAY_READY } from "../shared/bridge.ts";
 import { emit, flushNow, newConn, recording, restart } from "./queue.ts";
-import { addListener, dispatch, getter, installToStringMask } from "./native.ts";
+import { NativeMutationObserver, addListener, dispatch, getter, installToStringMask, observeMutations } from "./native.ts";
 import { installWebSocket } from "./websocket.ts";
 import { installFetch, installXhr } from "./http.ts";
 import { installJsonp } from "./jsonp.ts";
@@ -40,7 +40,7 @@ function pageEvent(): { type: "page"; conn: string; url: string; late?: true } {
 
 function install(win: typeof globalThis): void {
   if (alreadyInstalled(win as unknown as Window)) return;
-  addListener(win, PROBE, (e: Event) => {
+  const onProbe = (e: Event): void => {
     const d = (e as CustomEvent<unknown>).detail;
     if (!d || typeof d !== "object") return;
     (d as { installed?: boolean }).installed = true;
@@ -49,13 +49,35 @@ function install(win: typeof globalThis): void {
     // that what happened before is not captured. (A page that sends this probe itself only
     // restarts its own capture.)
     restart(pageEvent());
-  }, true);
+  };
   // A new relay (Firefox injects one into open pages on an update) says it is there: if our
   // batches went untaken meanwhile (the old relay gone, the new one not yet listening), we
   // stopped, and record again for it.
-  addListener(win, RELAY_READY, () => {
+  const onRelayReady = (): void => {
     if (!recording) restart(pageEvent());
-  }, true);
+  };
+  // Back from the back/forward cache: the same document, shown again. It says so with a page
+  // event of its own, which the background and the panel take as the navigation back to it.
+  const persisted = getter<boolean>(PageTransitionEvent.prototype, "persisted");
+  const onPageShow = (e: Event): void => {
+    if (e.isTrusted && persisted(e)) emit({ type: "page", conn: newConn(), url: String(location.href), restored: true });
+  };
+  const listen = (): void => {
+    addListener(win, PROBE, onProbe, true);
+    addListener(win, RELAY_READY, onRelayReady, true);
+    addListener(win, "pagehide", flushNow, true);
+    addListener(win, "pageshow", onPageShow, true);
+  };
+  listen();
+  // document.open() erases every listener of the window (a page that writes a whole document
+  // into a frame, as some widgets do with an about:blank iframe), ours too, while the window and
+  // our wrappers stay: listen again (adding a listener that is still there changes nothing). The
+  // relay does the same (../content/relay.ts).
+  try {
+    observeMutations(new NativeMutationObserver(listen), document, { childList: true });
+  } catch {
+    // no document to watch
+  }
   installToStringMask();
   emit(pageEvent());
   for (const part of [installWebSocket, installXhr, installFetch, installJsonp, installWebTransport, installWorkers]) {
@@ -65,13 +87,6 @@ function install(win: typeof globalThis): void {
       // a missing or odd API in this browser disables only that part
     }
   }
-  win.addEventListener("pagehide", flushNow, true);
-  // Back from the back/forward cache: the same document, shown again. It says so with a page
-  // event of its own, which the background and the panel take as the navigation back to it.
-  const persisted = getter<boolean>(PageTransitionEvent.prototype, "persisted");
-  addListener(win, "pageshow", (e: Event) => {
-    if (e.isTrusted && persisted(e)) emit({ type: "page", conn: newConn(), url: String(location.href), restored: true });
-  }, true);
 }
 
 install(window as unknown as typeof globalThis);

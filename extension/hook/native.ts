@@ -35,6 +35,8 @@ const wmSetRaw = uncurry(WeakMap.prototype.set);
 export const wmGet = <K extends object, V>(m: WeakMap<K, V>, k: K): V | undefined => wmGetRaw(m, k) as V | undefined;
 export const wmSet = <K extends object, V>(m: WeakMap<K, V>, k: K, v: V): void => void wmSetRaw(m, k, v);
 export const addListener = uncurry(EventTarget.prototype.addEventListener);
+export const NativeMutationObserver = MutationObserver;
+export const observeMutations = uncurry(MutationObserver.prototype.observe);
 export const dispatch = uncurry(EventTarget.prototype.dispatchEvent);
 export const abSlice = uncurry(ArrayBuffer.prototype.slice);
 export const blobArrayBuffer = uncurry(Blob.prototype.arrayBuffer);

@@ -338,6 +338,57 @@ export async function borrowedNativesScenario(): Promise<void> {
   await new Promise((r) => (x.onloadend = r));
 }
 
+/**
+ * Frames whose whole document the page writes itself, as chat and ad widgets do: a `srcdoc`
+ * iframe, and an about:blank one filled with document.open()/write()/close() (which erases every
+ * listener of its window, the extension's too). In each, socket.io 4 (startTestServer's
+ * /sio4.js and /sio4/) connects and emits `hello` with an ack. Resolves with what each got.
+ */
+export async function writtenFramesScenario(): Promise<string[]> {
+  // (no named inner functions: this runs in the page, without tsx's __name helper)
+  const frames: HTMLIFrameElement[] = [];
+  for (const id of ["srcdoc", "written"]) {
+    const body = `<script src="${location.origin}/sio4.js"><\/script><script>
+      window.result = new Promise((r) => { const s = io4("${location.origin}", { path: "/sio4/" }); s.emit("hello", "from ${id}", (a) => r(a)); });
+    <\/script>`;
+    const f = document.createElement("iframe");
+    if (id === "srcdoc") f.srcdoc = body;
+    document.body.appendChild(f);
+    if (id === "written") {
+      const d = f.contentDocument!;
+      d.open();
+      d.write(body);
+      d.close();
+    }
+    frames.push(f);
+  }
+  const out: string[] = [];
+  for (const f of frames) {
+    const end = Date.now() + 10_000;
+    let r: Promise<string> | undefined;
+    while (!(r = (f.contentWindow as unknown as { result?: Promise<string> } | null)?.result) && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
+    out.push(r ? await r : "the frame's script never ran");
+  }
+  return out;
+}
+
+/** What writtenFramesScenario must leave in a panel: each frame's session, from its first event on, in that frame. */
+export function assertWrittenFrames(events: readonly CaptureEvent[]): void {
+  /** The text a frame or an HTTP body carried (none for other events, or binary). */
+  const text = (e: CaptureEvent): string => {
+    const d = e.type === "ws-frame" ? e.data : e.type === "http-request" || e.type === "http-response" ? e.body : undefined;
+    return d && "text" in d ? d.text : "";
+  };
+  for (const [id, url] of [["srcdoc", "about:srcdoc"], ["written", "about:blank"]] as const) {
+    const mine = events.filter((e) => e.frameUrl === url && (e.frameId ?? 0) !== 0);
+    assert.equal(mine[0]?.type, "page", `${id}: from the frame's page event on (${mine.length} events)`);
+    assert.ok(mine.some((e) => e.type === "http-request" && /EIO=4&transport=polling/.test(e.url) && !/sid=/.test(e.url)), `${id}: its handshake`);
+    const sent = mine.filter((e) => (e.type === "ws-frame" && e.dir === "out") || e.type === "http-request");
+    assert.ok(sent.some((e) => text(e).includes(`"hello","from ${id}"`)), `${id}: its emit`);
+    assert.ok(mine.some((e) => text(e).includes(`"got from ${id}"`)), `${id}: the ack`);
+  }
+}
+
 /** What borrowedNativesScenario must leave in a panel: all of it, attributed to the about:blank frame. */
 export function assertBorrowedNatives(events: readonly CaptureEvent[]): void {
   const framed = events.filter((e) => e.type !== "page") as Array<CaptureEvent & { frameId?: number; frameUrl?: string }>;

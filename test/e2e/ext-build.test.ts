@@ -65,8 +65,8 @@ describe("extension build", () => {
     assert.equal(m.browser_specific_settings, undefined);
     assert.equal(m.devtools_page, "devtools.html");
     const [hook, relay] = m.content_scripts;
-    assert.deepEqual(hook, { matches: ["<all_urls>"], js: ["hook.js"], run_at: "document_start", all_frames: true, match_about_blank: true, world: "MAIN" });
-    assert.deepEqual(relay, { matches: ["<all_urls>"], js: ["relay.js"], run_at: "document_start", all_frames: true, match_about_blank: true });
+    assert.deepEqual(hook, { matches: ["<all_urls>"], js: ["hook.js"], run_at: "document_start", all_frames: true, match_about_blank: true, match_origin_as_fallback: true, world: "MAIN" });
+    assert.deepEqual(relay, { matches: ["<all_urls>"], js: ["relay.js"], run_at: "document_start", all_frames: true, match_about_blank: true, match_origin_as_fallback: true });
     assert.deepEqual(m.permissions, ["storage"]);
     assert.equal(m.host_permissions, undefined);
     for (const bad of ["debugger", "webRequest", "scripting", "tabs"]) assert.ok(!JSON.stringify(m).includes(`"${bad}"`), `no ${bad}`);

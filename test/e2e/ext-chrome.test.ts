@@ -620,12 +620,12 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     }
   });
 
-  test("frames whose document the page writes itself (srcdoc; about:blank with document.open and write): their socket.io captured whole, in those frames", async () => {
+  test("frames whose document the page writes itself (srcdoc, sandboxed srcdoc, about:blank with document.open and write): their socket.io captured whole, in those frames", async () => {
     const server = await startTestServer();
     try {
       const page = await chrome.ctx.newPage();
       await page.goto(server.origin + "/");
-      assert.deepEqual(await page.evaluate(writtenFramesScenario), ["got from srcdoc", "got from written"]);
+      assert.deepEqual(await page.evaluate(writtenFramesScenario), ["got from srcdoc", "got from written", "got from sandboxed"]);
       const panel = await chrome.openPanel(page);
       await eventually(async () => assertWrittenFrames(await panelEvents(panel)));
       await panel.close();

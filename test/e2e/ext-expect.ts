@@ -340,19 +340,28 @@ export async function borrowedNativesScenario(): Promise<void> {
 
 /**
  * Frames whose whole document the page writes itself, as chat and ad widgets do: a `srcdoc`
- * iframe, and an about:blank one filled with document.open()/write()/close() (which erases every
- * listener of its window, the extension's too). In each, socket.io 4 (startTestServer's
- * /sio4.js and /sio4/) connects and emits `hello` with an ack. Resolves with what each got.
+ * iframe, an about:blank one filled with document.open()/write()/close() (which erases every
+ * listener of its window, the extension's too), and a sandboxed `srcdoc` one (an opaque origin,
+ * which only `match_origin_as_fallback` lets content scripts into). In each, socket.io 4
+ * (startTestServer's /sio4.js and /sio4/; WebSocket only in the sandbox, whose requests carry no
+ * origin the server's CORS would accept) connects and emits `hello` with an ack, and posts the
+ * ack to the page. Resolves with the acks, in that order.
  */
 export async function writtenFramesScenario(): Promise<string[]> {
   // (no named inner functions: this runs in the page, without tsx's __name helper)
-  const frames: HTMLIFrameElement[] = [];
-  for (const id of ["srcdoc", "written"]) {
+  const acks = new Map<string, string>();
+  addEventListener("message", (e) => {
+    const m = /^got from (\w+)$/.exec(String(e.data));
+    if (m) acks.set(m[1]!, String(e.data));
+  });
+  for (const id of ["srcdoc", "written", "sandboxed"]) {
+    const opts = id === "sandboxed" ? `{ path: "/sio4/", transports: ["websocket"] }` : `{ path: "/sio4/" }`;
     const body = `<script src="${location.origin}/sio4.js"><\/script><script>
-      window.result = new Promise((r) => { const s = io4("${location.origin}", { path: "/sio4/" }); s.emit("hello", "from ${id}", (a) => r(a)); });
+      const s = io4("${location.origin}", ${opts}); s.emit("hello", "from ${id}", (a) => parent.postMessage(a, "*"));
     <\/script>`;
     const f = document.createElement("iframe");
-    if (id === "srcdoc") f.srcdoc = body;
+    if (id === "sandboxed") f.sandbox.add("allow-scripts");
+    if (id !== "written") f.srcdoc = body;
     document.body.appendChild(f);
     if (id === "written") {
       const d = f.contentDocument!;
@@ -360,16 +369,9 @@ export async function writtenFramesScenario(): Promise<string[]> {
       d.write(body);
       d.close();
     }
-    frames.push(f);
   }
-  const out: string[] = [];
-  for (const f of frames) {
-    const end = Date.now() + 10_000;
-    let r: Promise<string> | undefined;
-    while (!(r = (f.contentWindow as unknown as { result?: Promise<string> } | null)?.result) && Date.now() < end) await new Promise((ok) => setTimeout(ok, 50));
-    out.push(r ? await r : "the frame's script never ran");
-  }
-  return out;
+  for (const end = Date.now() + 10_000; acks.size < 3 && Date.now() < end; ) await new Promise((ok) => setTimeout(ok, 50));
+  return ["srcdoc", "written", "sandboxed"].map((id) => acks.get(id) ?? "no ack");
 }
 
 /** What writtenFramesScenario must leave in a panel: each frame's session, from its first event on, in that frame. */
@@ -379,12 +381,20 @@ export function assertWrittenFrames(events: readonly CaptureEvent[]): void {
     const d = e.type === "ws-frame" ? e.data : e.type === "http-request" || e.type === "http-response" ? e.body : undefined;
     return d && "text" in d ? d.text : "";
   };
-  for (const [id, url] of [["srcdoc", "about:srcdoc"], ["written", "about:blank"]] as const) {
-    const mine = events.filter((e) => e.frameUrl === url && (e.frameId ?? 0) !== 0);
+  const frames = new Map<number, CaptureEvent[]>();
+  for (const e of events) {
+    const id = e.frameId ?? 0;
+    if (id === 0) continue;
+    if (!frames.has(id)) frames.set(id, []);
+    frames.get(id)!.push(e);
+  }
+  for (const [id, url] of [["srcdoc", "about:srcdoc"], ["written", "about:blank"], ["sandboxed", "about:srcdoc"]] as const) {
+    const mine = [...frames.values()].find((list) => list.some((e) => ((e.type === "ws-frame" && e.dir === "out") || e.type === "http-request") && text(e).includes(`"hello","from ${id}"`)));
+    assert.ok(mine, `${id}: its emit, in a frame of its own (frames: ${[...frames.keys()].join(", ")})`);
+    assert.ok(mine.every((e) => e.frameUrl === url), `${id}: all of it in the ${url} frame`);
     assert.equal(mine[0]?.type, "page", `${id}: from the frame's page event on (${mine.length} events)`);
-    assert.ok(mine.some((e) => e.type === "http-request" && /EIO=4&transport=polling/.test(e.url) && !/sid=/.test(e.url)), `${id}: its handshake`);
-    const sent = mine.filter((e) => (e.type === "ws-frame" && e.dir === "out") || e.type === "http-request");
-    assert.ok(sent.some((e) => text(e).includes(`"hello","from ${id}"`)), `${id}: its emit`);
+    const handshake = (e: CaptureEvent) => (e.type === "http-request" || e.type === "ws-open") && /EIO=4&transport=/.test(e.url) && !/sid=/.test(e.url);
+    assert.ok(mine.some(handshake), `${id}: its handshake`);
     assert.ok(mine.some((e) => text(e).includes(`"got from ${id}"`)), `${id}: the ack`);
   }
 }

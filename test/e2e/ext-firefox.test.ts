@@ -116,12 +116,12 @@ describe("extension in Firefox ESR", () => {
     }
   });
 
-  test("frames whose document the page writes itself (srcdoc; about:blank with document.open and write): their socket.io captured whole, in those frames", async () => {
+  test("frames whose document the page writes itself (srcdoc, sandboxed srcdoc, about:blank with document.open and write): their socket.io captured whole, in those frames", async () => {
     const server = await startTestServer();
     try {
       const page = await browser.newPage();
       await page.goto(server.origin + "/");
-      assert.deepEqual(await page.evaluate(writtenFramesScenario), ["got from srcdoc", "got from written"]);
+      assert.deepEqual(await page.evaluate(writtenFramesScenario), ["got from srcdoc", "got from written", "got from sandboxed"]);
       const panel = await openPanelPage(server.origin);
       await eventually(async () => assertWrittenFrames(await panelEvents(panel)), 15_000);
       await panel.close();

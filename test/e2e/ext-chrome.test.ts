@@ -12,7 +12,7 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -620,12 +620,12 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     }
   });
 
-  test("frames whose document the page writes itself (srcdoc, sandboxed srcdoc, about:blank with document.open and write): their socket.io captured whole, in those frames", async () => {
+  test("frames whose document the page makes itself (srcdoc, sandboxed srcdoc, about:blank with document.open and write, blob: and data: URLs): their socket.io captured whole, in those frames", async () => {
     const server = await startTestServer();
     try {
       const page = await chrome.ctx.newPage();
       await page.goto(server.origin + "/");
-      assert.deepEqual(await page.evaluate(writtenFramesScenario), ["got from srcdoc", "got from written", "got from sandboxed"]);
+      assert.deepEqual(await page.evaluate(writtenFramesScenario), WRITTEN_FRAMES.map((id) => `got from ${id}`));
       const panel = await chrome.openPanel(page);
       await eventually(async () => assertWrittenFrames(await panelEvents(panel)));
       await panel.close();

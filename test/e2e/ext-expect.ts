@@ -341,12 +341,15 @@ export async function borrowedNativesScenario(): Promise<void> {
 /**
  * Frames whose whole document the page writes itself, as chat and ad widgets do: a `srcdoc`
  * iframe, an about:blank one filled with document.open()/write()/close() (which erases every
- * listener of its window, the extension's too), and a sandboxed `srcdoc` one (an opaque origin,
- * which only `match_origin_as_fallback` lets content scripts into). In each, socket.io 4
- * (startTestServer's /sio4.js and /sio4/; WebSocket only in the sandbox, whose requests carry no
- * origin the server's CORS would accept) connects and emits `hello` with an ack, and posts the
- * ack to the page. Resolves with the acks, in that order.
+ * listener of its window, the extension's too), a sandboxed `srcdoc` one (an opaque origin), and
+ * frames loaded from a `blob:` and a `data:` URL (the last three reached by content scripts only
+ * through `match_origin_as_fallback`). In each, socket.io 4 (startTestServer's /sio4.js and
+ * /sio4/; WebSocket only where the origin is opaque: its requests carry no origin the server's
+ * CORS would accept) connects and emits `hello` with an ack, and posts the ack to the page.
+ * Resolves with the acks, in WRITTEN_FRAMES order.
  */
+export const WRITTEN_FRAMES = ["srcdoc", "written", "sandboxed", "blob", "data"] as const;
+
 export async function writtenFramesScenario(): Promise<string[]> {
   // (no named inner functions: this runs in the page, without tsx's __name helper)
   const acks = new Map<string, string>();
@@ -354,14 +357,18 @@ export async function writtenFramesScenario(): Promise<string[]> {
     const m = /^got from (\w+)$/.exec(String(e.data));
     if (m) acks.set(m[1]!, String(e.data));
   });
-  for (const id of ["srcdoc", "written", "sandboxed"]) {
-    const opts = id === "sandboxed" ? `{ path: "/sio4/", transports: ["websocket"] }` : `{ path: "/sio4/" }`;
-    const body = `<script src="${location.origin}/sio4.js"><\/script><script>
+  // (the list again: this function runs in the page, without the module's WRITTEN_FRAMES)
+  const ids = ["srcdoc", "written", "sandboxed", "blob", "data"];
+  for (const id of ids) {
+    const opts = id === "sandboxed" || id === "data" ? `{ path: "/sio4/", transports: ["websocket"] }` : `{ path: "/sio4/" }`;
+    const body = `<!doctype html><script src="${location.origin}/sio4.js"><\/script><script>
       const s = io4("${location.origin}", ${opts}); s.emit("hello", "from ${id}", (a) => parent.postMessage(a, "*"));
     <\/script>`;
     const f = document.createElement("iframe");
     if (id === "sandboxed") f.sandbox.add("allow-scripts");
-    if (id !== "written") f.srcdoc = body;
+    if (id === "srcdoc" || id === "sandboxed") f.srcdoc = body;
+    if (id === "blob") f.src = URL.createObjectURL(new Blob([body], { type: "text/html" }));
+    if (id === "data") f.src = "data:text/html;charset=utf-8," + encodeURIComponent(body);
     document.body.appendChild(f);
     if (id === "written") {
       const d = f.contentDocument!;
@@ -370,8 +377,8 @@ export async function writtenFramesScenario(): Promise<string[]> {
       d.close();
     }
   }
-  for (const end = Date.now() + 10_000; acks.size < 3 && Date.now() < end; ) await new Promise((ok) => setTimeout(ok, 50));
-  return ["srcdoc", "written", "sandboxed"].map((id) => acks.get(id) ?? "no ack");
+  for (const end = Date.now() + 10_000; acks.size < ids.length && Date.now() < end; ) await new Promise((ok) => setTimeout(ok, 50));
+  return ids.map((id) => acks.get(id) ?? "no ack");
 }
 
 /** What writtenFramesScenario must leave in a panel: each frame's session, from its first event on, in that frame. */
@@ -388,10 +395,12 @@ export function assertWrittenFrames(events: readonly CaptureEvent[]): void {
     if (!frames.has(id)) frames.set(id, []);
     frames.get(id)!.push(e);
   }
-  for (const [id, url] of [["srcdoc", "about:srcdoc"], ["written", "about:blank"], ["sandboxed", "about:srcdoc"]] as const) {
+  const urls: Record<(typeof WRITTEN_FRAMES)[number], RegExp> = { srcdoc: /^about:srcdoc$/, written: /^about:blank$/, sandboxed: /^about:srcdoc$/, blob: /^blob:http:/, data: /^data:text\/html/ };
+  for (const id of WRITTEN_FRAMES) {
+    const url = urls[id];
     const mine = [...frames.values()].find((list) => list.some((e) => ((e.type === "ws-frame" && e.dir === "out") || e.type === "http-request") && text(e).includes(`"hello","from ${id}"`)));
     assert.ok(mine, `${id}: its emit, in a frame of its own (frames: ${[...frames.keys()].join(", ")})`);
-    assert.ok(mine.every((e) => e.frameUrl === url), `${id}: all of it in the ${url} frame`);
+    assert.ok(mine.every((e) => url.test(e.frameUrl ?? "")), `${id}: all of it in its frame (${url})`);
     assert.equal(mine[0]?.type, "page", `${id}: from the frame's page event on (${mine.length} events)`);
     const handshake = (e: CaptureEvent) => (e.type === "http-request" || e.type === "ws-open") && /EIO=4&transport=/.test(e.url) && !/sid=/.test(e.url);
     assert.ok(mine.some(handshake), `${id}: its handshake`);

@@ -18,7 +18,7 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 import type { Report } from "../../protocol/session/index.ts";
@@ -116,12 +116,12 @@ describe("extension in Firefox ESR", () => {
     }
   });
 
-  test("frames whose document the page writes itself (srcdoc, sandboxed srcdoc, about:blank with document.open and write): their socket.io captured whole, in those frames", async () => {
+  test("frames whose document the page makes itself (srcdoc, sandboxed srcdoc, about:blank with document.open and write, blob: and data: URLs): their socket.io captured whole, in those frames", async () => {
     const server = await startTestServer();
     try {
       const page = await browser.newPage();
       await page.goto(server.origin + "/");
-      assert.deepEqual(await page.evaluate(writtenFramesScenario), ["got from srcdoc", "got from written", "got from sandboxed"]);
+      assert.deepEqual(await page.evaluate(writtenFramesScenario), WRITTEN_FRAMES.map((id) => `got from ${id}`));
       const panel = await openPanelPage(server.origin);
       await eventually(async () => assertWrittenFrames(await panelEvents(panel)), 15_000);
       await panel.close();

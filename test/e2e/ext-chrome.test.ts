@@ -12,7 +12,7 @@ import type { CaptureEvent } from "../../protocol/capture.ts";
 import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -491,15 +491,10 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
   test("iframes: traffic is attributed to its frame, a polling-only frame included", async () => {
     // #g never upgrades: all its traffic is in the compact HTTP forms of extension/shared/wire.ts
     const pollingOnly = demo.pageUrl({ line: "4", transport: "polling" });
-    const outer: Server = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><title>outer</title><iframe id="f" src="${demo.pageUrl({ line: "4" })}"></iframe><iframe id="g" src="${pollingOnly}"></iframe>`);
-    });
-    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    const outer = await startFramingSite([demo.pageUrl({ line: "4" }), pollingOnly]);
     try {
       const page = await chrome.ctx.newPage();
-      const outerUrl = `http://127.0.0.1:${(outer.address() as AddressInfo).port}/`;
-      await page.goto(outerUrl);
+      await page.goto(outer.url());
       const frames = [];
       for (const id of ["#f", "#g"]) {
         const frame = await (await page.waitForSelector(id)).contentFrame();
@@ -532,14 +527,10 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
   });
   test("a cross-site iframe (its own renderer process, its relay's own port): its traffic captured whole, in its frame", async () => {
     // the outer page on localhost, the demo on 127.0.0.1: another site, so an out-of-process frame
-    const outer: Server = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><title>outer</title><iframe id="f" src="${demo.pageUrl({ line: "4" })}"></iframe>`);
-    });
-    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    const outer = await startFramingSite([demo.pageUrl({ line: "4" })]);
     try {
       const page = await chrome.ctx.newPage();
-      await page.goto(`http://localhost:${(outer.address() as AddressInfo).port}/`);
+      await page.goto(outer.url("localhost"));
       const frame = await (await page.waitForSelector("#f")).contentFrame();
       assert.ok(frame);
       await frame.waitForFunction(() => window.demo !== undefined);

@@ -174,6 +174,22 @@ export function assertModel(line: string, report: ModelReport): Conn {
  * Engine.IO-shaped request, "4<page>-loaded" or "4<page>-restored", and keeps its tag in
  * `window.sent` (a promise). No connection stays open, so both pages can enter the cache.
  */
+/**
+ * An outer page that holds only iframes of `srcs` (ids f, g, h… in order) and has no traffic of
+ * its own, on 127.0.0.1: `url("localhost")` is the same page on another site, whose frames from
+ * 127.0.0.1 are then cross-site (out of process).
+ */
+export async function startFramingSite(srcs: string[]): Promise<{ url(host?: "127.0.0.1" | "localhost"): string; close(): void }> {
+  const frames = srcs.map((src, i) => `<iframe id="${String.fromCharCode(102 + i)}" src="${src}"></iframe>`).join("");
+  const site = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<!doctype html><title>outer</title>${frames}`);
+  });
+  await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+  const port = (site.address() as AddressInfo).port;
+  return { url: (host = "127.0.0.1") => `http://${host}:${port}/`, close: () => site.close() };
+}
+
 export async function startBfcacheSite(): Promise<{ origin: string; close(): void }> {
   const site = createServer((req, res) => {
     if (req.url!.startsWith("/socket.io/")) {

@@ -9,8 +9,6 @@
 // panel's BroadcastChannel (BiDi cannot evaluate inside the toolbox: firefox-toolbox.ts).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "puppeteer-core";
 import { launchFirefox } from "./firefox-launch.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
@@ -18,7 +16,7 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 import type { Report } from "../../protocol/session/index.ts";
@@ -289,14 +287,10 @@ describe("extension in Firefox ESR", () => {
   });
 
   test("a cross-site iframe: its traffic reaches the panel page, in its frame, from its first event on", async () => {
-    const outer = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><title>outer</title><iframe src="${demo.pageUrl({ line: "4" })}"></iframe>`);
-    });
-    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    const outer = await startFramingSite([demo.pageUrl({ line: "4" })]);
     const page = await browser.newPage();
     try {
-      const url = `http://localhost:${(outer.address() as AddressInfo).port}/`;
+      const url = outer.url("localhost");
       await page.goto(url);
       const frame = await until(async () => page.frames().find((f) => f.url().includes("line=4")), (f) => f !== undefined, "the demo frame");
       await frame!.waitForFunction(() => window.demo !== undefined);
@@ -322,16 +316,12 @@ describe("extension in Firefox ESR", () => {
     // says its open socket again at once: its first batch can reach the background before the
     // top frame's (backlog.ts earlyFrames).
     const ff = await launchWithUuid();
-    const outer = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "text/html" });
-      res.end(`<!doctype html><title>outer</title><iframe src="${demo.pageUrl({ line: "4" })}"></iframe>`);
-    });
-    await new Promise<void>((r) => outer.listen(0, "127.0.0.1", r));
+    const outer = await startFramingSite([demo.pageUrl({ line: "4" })]);
     try {
       const build = (await buildForTest()).firefox;
       await ff.installExtension(build);
       const page = await ff.newPage();
-      const url = `http://127.0.0.1:${(outer.address() as AddressInfo).port}/`;
+      const url = outer.url();
       await page.goto(url);
       const frame = await until(async () => page.frames().find((f) => f.url().includes("line=4")), (f) => f !== undefined, "the demo frame");
       await frame!.waitForFunction(() => window.demo !== undefined);

@@ -269,12 +269,7 @@ function flush(): void {
     sent = true;
     clearTimer(cap);
     abandon = undefined;
-    for (let i = 0; i < waiting.length; i++) {
-      const e = waiting[i]!;
-      if (!isPending(e.raw)) continue;
-      e.raw = undefined;
-      e.ev.bodyUnavailable = why;
-    }
+    giveUp(waiting, why);
     send(batch);
     flushing = false;
     if (queue.length && !scheduled) {
@@ -300,11 +295,16 @@ export function flushNow(): void {
   scheduled = false;
   const batch = queue;
   queue = [];
-  const waiting = pendingOf(batch);
-  for (let i = 0; i < waiting.length; i++) {
-    const e = waiting[i]!;
-    e.raw = undefined;
-    e.ev.bodyUnavailable = "page unloaded";
-  }
+  giveUp(pendingOf(batch), "page unloaded");
   if (batch.length) send(batch);
+}
+
+/** The entries whose data is still being read go without it, marked `why`. */
+function giveUp(entries: Entry[], why: string): void {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (!isPending(e.raw)) continue;
+    e.raw = undefined;
+    e.ev.bodyUnavailable = why;
+  }
 }

@@ -7,8 +7,13 @@ import { base64Decode, base64Encode } from "./engineio/base64.ts";
 
 export const CAPTURE_VERSION = 1 as const;
 
-/** A frame or body: UTF-8 text as a JS string, or binary as standard base64. */
-export type CaptureData = { readonly text: string } | { readonly base64: string };
+/**
+ * A frame or body: UTF-8 text as a JS string, or binary as standard base64. `truncated` says
+ * the recorder kept only the start of a larger payload (the extension keeps a payload over
+ * 1 MiB as its first 64 KiB) and gives the whole payload's length, in the unit of what was
+ * kept: UTF-16 code units for text, bytes for base64. See `truncatedLength`.
+ */
+export type CaptureData = { readonly text: string; readonly truncated?: number } | { readonly base64: string; readonly truncated?: number };
 
 interface CaptureBase {
   readonly v: typeof CAPTURE_VERSION;
@@ -159,6 +164,17 @@ export function base64ToBytes(s: string): Uint8Array | null {
 
 export function dataFromBytes(bytes: Uint8Array): CaptureData {
   return { base64: bytesToBase64(bytes) };
+}
+
+/**
+ * The whole length of a payload the recorder cut short (`CaptureData.truncated`), given what
+ * was kept of it; undefined when the data is whole, or when `truncated` is no length longer
+ * than what was kept (data from a page or a file: such a claim is ignored, not believed).
+ */
+export function truncatedLength(d: CaptureData | null | undefined, kept: string | Uint8Array | null): number | undefined {
+  if (typeof d !== "object" || d === null || kept === null) return undefined;
+  const t = (d as { truncated?: unknown }).truncated;
+  return typeof t === "number" && Number.isSafeInteger(t) && t > kept.length ? t : undefined;
 }
 
 /**

@@ -46,7 +46,10 @@ function versionLabel(c: ConnectionReport): string {
 }
 
 function eventRow(e: EventReport, t0: number): string[] {
-  const flags = [e.binary ? "binary" : "", e.buffered ? "buffered" : "", e.beforeConnect ? "before-connect" : "", e.offset !== null ? `offset ${e.offset}` : ""].filter(Boolean).join(",");
+  // the capture kept only the start of the event or its ack (EventReport.cut): their whole sizes
+  const cut = e.cut !== undefined ? `cut (${e.cut} in all)` : "";
+  const ackCut = e.ack?.cut !== undefined ? `ack cut (${e.ack.cut} in all)` : "";
+  const flags = [e.binary ? "binary" : "", e.buffered ? "buffered" : "", e.beforeConnect ? "before-connect" : "", e.offset !== null ? `offset ${e.offset}` : "", cut, ackCut].filter(Boolean).join(",");
   const ack = e.ackId === null ? "" : e.ack ? `#${e.ackId} ← ${fmtArgs(e.ack.args)} (${e.ack.latencyMs.toFixed(1)} ms)` : `#${e.ackId} (no ack)`;
   return [time(e.ts, t0), e.dir === "out" ? "→ out" : "← in", clip(e.name, 32), fmtArgs(e.args), ack, flags];
 }

@@ -16,6 +16,11 @@ export interface EioPayloadResult {
   packets: EioPacket[];
   errors: DecodeError[];
   nonConformant?: NonConformance;
+  /**
+   * Decoded with `cut` (the body is the start of one the capture cut short): the last packet is
+   * the start of the one the cut went through. Absent when the cut fell where nothing decodes.
+   */
+  cut?: true;
 }
 
 /** How `len` is counted: UTF-16 code units (the spec), code points, or UTF-8 bytes. */
@@ -27,12 +32,14 @@ type Unit = typeof UTF16 | typeof CODEPOINT | typeof UTF8;
 interface Parsed {
   packets: EioPacket[];
   error: DecodeError | null;
+  /** The last packet ran past the end of a cut body (parsed with `cut`). */
+  cut?: true;
 }
 
 /** Largest length we bother computing exactly; anything above exceeds every body anyway. */
 const LEN_CAP = 2 ** 40;
 
-function parseLengthPrefixed(text: string, unit: Unit, doubleUtf8: boolean): Parsed {
+function parseLengthPrefixed(text: string, unit: Unit, doubleUtf8: boolean, cut = false): Parsed {
   const packets: EioPacket[] = [];
   const n = text.length;
   if (n === 0) return { packets, error: decodeError("eio", "empty payload", 0, text) };
@@ -52,9 +59,15 @@ function parseLengthPrefixed(text: string, unit: Unit, doubleUtf8: boolean): Par
     if (c !== 58) return { packets, error: decodeError("eio", "expected ':' after the length", i, text) };
     const start = ++i;
     let end: number;
+    // a cut body's last entry runs past its end: it is the start of the packet the cut went through
+    let short = false;
     if (unit === UTF16) {
       end = start + len;
-      if (end > n) return { packets, error: decodeError("eio", `declared length ${len} exceeds the ${n - start} remaining characters`, start, text) };
+      if (end > n) {
+        if (!cut) return { packets, error: decodeError("eio", `declared length ${len} exceeds the ${n - start} remaining characters`, start, text) };
+        end = n;
+        short = true;
+      }
     } else if (unit === CODEPOINT) {
       let j = start;
       let k = 0;
@@ -63,7 +76,8 @@ function parseLengthPrefixed(text: string, unit: Unit, doubleUtf8: boolean): Par
         j += h >= 0xd800 && h <= 0xdbff && j + 1 < n && (text.charCodeAt(j + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
         k++;
       }
-      if (k < len) return { packets, error: decodeError("eio", `declared length ${len} exceeds the remaining code points`, start, text) };
+      if (k < len && !cut) return { packets, error: decodeError("eio", `declared length ${len} exceeds the remaining code points`, start, text) };
+      short = k < len;
       end = j;
     } else {
       let j = start;
@@ -78,7 +92,8 @@ function parseLengthPrefixed(text: string, unit: Unit, doubleUtf8: boolean): Par
         } else b += 3;
         j++;
       }
-      if (b !== len) return { packets, error: decodeError("eio", `declared length ${len} does not end on a UTF-8 character boundary`, start, text) };
+      short = cut && b < len && j >= n;
+      if (b !== len && !short) return { packets, error: decodeError("eio", `declared length ${len} does not end on a UTF-8 character boundary`, start, text) };
       end = j;
     }
     i = end;
@@ -94,6 +109,7 @@ function parseLengthPrefixed(text: string, unit: Unit, doubleUtf8: boolean): Par
       if ("kind" in p) return { packets, error: p };
     }
     packets.push(p);
+    if (short) return { packets, error: null, cut: true };
   }
   return { packets, error: null };
 }
@@ -224,7 +240,15 @@ export type DoubleUtf8Mode = "auto" | "never" | "always";
  *   the first that decodes the whole body wins and is flagged.
  * - otherwise: the packets before the error, and the error (of the UTF-16 attempt).
  */
-export function decodeV3TextPayload(text: string, doubleUtf8: DoubleUtf8Mode = "auto"): EioPayloadResult {
+export function decodeV3TextPayload(text: string, doubleUtf8: DoubleUtf8Mode = "auto", cut = false): EioPayloadResult {
+  if (cut) {
+    // the start of a body the capture cut: its lengths as the spec counts them, the last entry
+    // decoded as far as it goes (no guessing at other units: the cut would fool every count)
+    const c = parseLengthPrefixed(text, UTF16, doubleUtf8 === "always", true);
+    const r: EioPayloadResult = { packets: c.packets, errors: c.error ? [c.error] : [] };
+    if (c.cut) r.cut = true;
+    return r;
+  }
   if (doubleUtf8 === "always") {
     const d = parseLengthPrefixed(text, UTF16, true);
     return d.error ? { packets: d.packets, errors: [d.error], nonConformant: "double-utf8" } : { packets: d.packets, errors: [], nonConformant: "double-utf8" };
@@ -262,8 +286,11 @@ export function utf8DecodeWtf(b: Uint8Array): string {
   return fixed ? utf8Decode(fixed) : s;
 }
 
-/** Rev 3 XHR2 binary payload. Binary packet data are views into `b` (no copy). */
-export function decodeV3BinaryPayload(b: Uint8Array): EioPayloadResult {
+/**
+ * Rev 3 XHR2 binary payload. Binary packet data are views into `b` (no copy). `cut`: `b` is the
+ * start of a body the capture cut, whose last entry is decoded as far as it goes.
+ */
+export function decodeV3BinaryPayload(b: Uint8Array, cut = false): EioPayloadResult {
   b = plainBytes(b);
   const packets: EioPacket[] = [];
   const n = b.length;
@@ -286,8 +313,10 @@ export function decodeV3BinaryPayload(b: Uint8Array): EioPayloadResult {
     }
     if (i === digitsStart) return fail("binary payload entry without length digits", i);
     const start = ++i;
-    const end = start + len;
-    if (end > n) return fail(`declared length ${len} exceeds the ${n - start} remaining bytes`, start);
+    let end = start + len;
+    const short = cut && end > n;
+    if (short) end = n;
+    else if (end > n) return fail(`declared length ${len} exceeds the ${n - start} remaining bytes`, start);
     if (kind === 0) {
       const s = utf8DecodeWtf(b.subarray(start, end));
       const p = decodeTextPacket(3, s, 0, s.length, s);
@@ -299,6 +328,7 @@ export function decodeV3BinaryPayload(b: Uint8Array): EioPayloadResult {
       if (t > 6) return fail(`unknown binary packet type byte ${t}`, start);
       packets.push({ type: EIO_PACKET_TYPES[t]!, data: b.subarray(start + 1, end) });
     }
+    if (short) return { packets, errors: [], cut: true };
     i = end;
   }
   return { packets, errors: [] };

@@ -16,6 +16,11 @@ export interface DecodePayloadOptions {
   form?: boolean;
   /** Rev 3 only: guess Socket.IO 1.x double-UTF-8 bodies ("auto", default), never, or always. */
   doubleUtf8?: DoubleUtf8Mode;
+  /**
+   * The body is the start of one the capture cut short (CaptureData.truncated): its last packet
+   * is decoded as far as it goes, and the result's `cut` says so.
+   */
+  cut?: boolean;
 }
 
 function isOctetStream(ct: string | undefined): boolean {
@@ -40,7 +45,7 @@ function decode(rev: EioRevision, body: string | Uint8Array, opts: DecodePayload
   if (typeof body === "string") {
     // A byte string starting 00/01 can only be an XHR2 body read as latin1 (text payloads start with a digit).
     if (rev === 3 && body.length > 0 && body.charCodeAt(0) <= 1 && !opts.jsonp && !opts.form && isByteString(body))
-      return decodeV3BinaryPayload(byteStringToBytes(body));
+      return decodeV3BinaryPayload(byteStringToBytes(body), opts.cut);
     text = body;
   } else if (body instanceof Uint8Array) {
     body = plainBytes(body);
@@ -48,7 +53,7 @@ function decode(rev: EioRevision, body: string | Uint8Array, opts: DecodePayload
     // mislabelled octet-stream (the two forms cannot be confused on their first byte).
     const b0 = body.length > 0 ? body[0]! : -1;
     if (rev === 3 && !opts.jsonp && !opts.form && (b0 === 0 || b0 === 1 || (isOctetStream(opts.contentType) && !(b0 >= 0x30 && b0 <= 0x39))))
-      return decodeV3BinaryPayload(body);
+      return decodeV3BinaryPayload(body, opts.cut);
     if (rev === 4 && isOctetStream(opts.contentType))
       return { packets: [], errors: [decodeError("eio", "rev 4 has no binary payload form (servers answer 400)", 0, body)] };
     text = utf8Decode(body);
@@ -69,5 +74,9 @@ function decode(rev: EioRevision, body: string | Uint8Array, opts: DecodePayload
     if (isDecodeError(inner)) return { packets: [], errors: [inner] };
     text = inner;
   }
-  return rev === 3 ? decodeV3TextPayload(text, opts.doubleUtf8) : decodeV4TextPayload(text);
+  if (rev === 3) return decodeV3TextPayload(text, opts.doubleUtf8, opts.cut);
+  const r = decodeV4TextPayload(text);
+  // packets are split on U+001E: the last piece of a cut body is the cut packet's start
+  if (opts.cut && r.errors.length === 0 && r.packets.length > 0) r.cut = true;
+  return r;
 }

@@ -8,7 +8,7 @@
 //
 // Browser-safe: no Node imports. Never throws on hostile input: a decode failure becomes a
 // diagnostic that points at the frame.
-import { HTTP_APIS, dataToValue, type CaptureData, type CaptureEvent, type HttpApi, type HttpRequestEvent, type HttpResponseEvent } from "../capture.ts";
+import { HTTP_APIS, dataToValue, truncatedLength, type CaptureData, type CaptureEvent, type HttpApi, type HttpRequestEvent, type HttpResponseEvent } from "../capture.ts";
 import { utf8Decode, utf8Length } from "../bytes.ts";
 import { isDecodeError, type DecodeError, type Direction, type EioRevision, type ParserKind } from "../types.ts";
 import { detectFromUrl, type UrlShape } from "../detect.ts";
@@ -132,6 +132,19 @@ interface PendingAck {
 }
 
 /** An ack that came before any event with its id, held for `clockToleranceMs` (see there). */
+/** A frame or body the capture cut short, while the model reads it (see `withCut`). */
+interface CutContext {
+  full: number;
+  kept: number;
+  unit: "characters" | "bytes";
+  what: string;
+  seq: number;
+  /** The packet being read is the last of the frame or body: the one that was cut. */
+  last: boolean;
+  /** Its "capture-cut" diagnostic is out. */
+  told: boolean;
+}
+
 interface EarlyAck {
   s: EioSession;
   key: string;
@@ -142,6 +155,7 @@ interface EarlyAck {
   id: number;
   args: unknown[];
   mayBin: boolean;
+  cut: number | null;
   /** Paired or reported: left in the queue, skipped when it reaches the head. */
   done: boolean;
 }
@@ -303,6 +317,8 @@ export class SessionModel {
   private finished = false;
   /** Every session's early acks, oldest first from `earlyHead` (expired from `apply`, flushed by `finish`). */
   private early: EarlyAck[] = [];
+  /** The frame or body being read was cut short by the capture (see `withCut`). */
+  private cutNow: CutContext | null = null;
   private earlyHead = 0;
 
   constructor(opts: SessionModelOptions = {}) {
@@ -696,14 +712,25 @@ export class SessionModel {
 
   // ---------------------------------------------------------------- HTTP
 
+  /** The session of HTTP exchange `conn`, once its request was read. */
+  private httpSession(conn: string): EioSession | null {
+    const c = this.conns.get(conn);
+    return c && c.kind === "http" ? c.session : null;
+  }
+
   private onHttpRequest(ev: HttpRequestEvent, seq: number): void {
+    if (this.cutNow === null && (ev.body as { truncated?: unknown } | null | undefined)?.truncated !== undefined) {
+      const kept = dataToValue(ev.body);
+      const full = truncatedLength(ev.body, kept);
+      if (full !== undefined) return this.withCut(full, kept!, () => this.httpSession(ev.conn), ev.ts, seq, `${(ev.method || "GET").toUpperCase()} body`, () => this.onHttpRequest(ev, seq));
+    }
     const shape = shapeOf(ev.url);
     if (!shape) return;
     const method = (ev.method || "GET").toUpperCase();
     if (method === "OPTIONS") return; // CORS preflight carries no protocol data
     const session = shape.sid ? this.sessionFor(shape, shape.sid, ev.ts, ev.frameId, ev.frameUrl) : null;
     const body = ev.body ? dataToValue(ev.body) : null;
-    const c: HttpConn = { kind: "http", shape, method, url: ev.url, ts: ev.ts, seq, session, contentType: ev.contentType, bodySize: sizeOf(body), api: ev.api !== undefined && HTTP_APIS.includes(ev.api) ? ev.api : null };
+    const c: HttpConn = { kind: "http", shape, method, url: ev.url, ts: ev.ts, seq, session, contentType: ev.contentType, bodySize: this.cutNow?.full ?? sizeOf(body), api: ev.api !== undefined && HTTP_APIS.includes(ev.api) ? ev.api : null };
     this.conns.set(ev.conn, c);
     if (!session) return;
     this.touch(session, ev.ts);
@@ -730,6 +757,11 @@ export class SessionModel {
   private onHttpResponse(ev: HttpResponseEvent, seq: number): void {
     const c = this.conns.get(ev.conn);
     if (!c || c.kind !== "http") return;
+    if (this.cutNow === null && (ev.body as { truncated?: unknown } | null | undefined)?.truncated !== undefined) {
+      const kept = dataToValue(ev.body);
+      const full = truncatedLength(ev.body, kept);
+      if (full !== undefined) return this.withCut(full, kept!, () => c.session, ev.ts, seq, `response body`, () => this.onHttpResponse(ev, seq));
+    }
     this.conns.delete(ev.conn);
     const body = ev.body ? dataToValue(ev.body) : null;
     // A POST whose reply could not be read (a JSONP form's, loaded in its iframe): it was
@@ -758,7 +790,7 @@ export class SessionModel {
           return;
         }
         t.framesIn++;
-        t.bytesIn += sizeOf(body);
+        t.bytesIn += this.cutNow?.full ?? sizeOf(body);
         return this.onPollingBody(s, c.shape, "in", body, ev.contentType, ev.ts, seq, t.name);
       }
       case "too-large":
@@ -935,7 +967,7 @@ export class SessionModel {
       return this.onSio09Text(s, text, dir, ts, seq, tn);
     }
     const rev = s.eio ?? 4;
-    const res = decodeEioPayload(rev, body, { contentType, jsonp: dir === "in" && shape.jsonp ? true : undefined });
+    const res = decodeEioPayload(rev, body, { contentType, jsonp: dir === "in" && shape.jsonp ? true : undefined, cut: this.cutNow !== null || undefined });
     this.onEioPackets(s, res, dir, ts, seq, tn, 0, rev);
   }
 
@@ -955,7 +987,13 @@ export class SessionModel {
         this.diag("non-conformant-length", res.nonConformant === "double-utf8" ? "info" : "warning", `polling payload with ${what}`, ts, s, null, [seq]);
       }
     }
-    for (let i = from; i < res.packets.length; i++) this.onEioPacket(s, res.packets[i]!, dir, ts, seq, tn, -1);
+    const cut = this.cutNow;
+    for (let i = from; i < res.packets.length; i++) {
+      // of a body the capture cut, only the last packet is cut (those before it are whole), and
+      // only when the payload decoder says so (the cut may have fallen where nothing decodes)
+      if (cut) cut.last = res.cut === true && i === res.packets.length - 1;
+      this.onEioPacket(s, res.packets[i]!, dir, ts, seq, tn, -1);
+    }
   }
 
   // ---------------------------------------------------------------- transports
@@ -1048,6 +1086,11 @@ export class SessionModel {
   private onSocketData(conn: string, dir: Direction, data: CaptureData, ts: number, seq: number): void {
     const c = this.conns.get(conn);
     if (!c || c.kind === "http") return;
+    if (this.cutNow === null && (data as { truncated?: unknown } | null)?.truncated !== undefined && c.kind !== "wt") {
+      const kept = dataToValue(data);
+      const full = truncatedLength(data, kept);
+      if (full !== undefined) return this.withCut(full, kept!, () => c.session, ts, seq, `${dir === "out" ? "sent" : "received"} WebSocket frame`, () => this.onSocketData(conn, dir, data, ts, seq));
+    }
     const value = dataToValue(data);
     if (value === null) {
       const why = typeof (data as { base64?: unknown } | null)?.base64 === "string" ? "frame data is not valid base64" : "frame data is missing or malformed";
@@ -1063,7 +1106,7 @@ export class SessionModel {
       t.state = "open";
       t.openedAt = ts;
     }
-    const size = sizeOf(value);
+    const size = this.cutNow?.full ?? sizeOf(value);
     if (dir === "out") {
       t.framesOut++;
       t.bytesOut += size;
@@ -1417,7 +1460,8 @@ export class SessionModel {
     const parts = int.partFrames[dir];
     if (parts.length === 0) int.partTs[dir] = ts;
     if (parts[parts.length - 1] !== seq) parts.push(seq);
-    const out = dec.push(data);
+    const cut = this.cutNow;
+    const out = cut && cut.last ? dec.push(data, cut.full) : dec.push(data);
     if (out.length === 0) return; // waiting for attachments
     const frames = parts.length === 1 ? [parts[0]!] : parts.slice();
     const firstTs = int.partTs[dir];
@@ -1541,13 +1585,13 @@ export class SessionModel {
         const arr = Array.isArray(p.data) ? p.data : [];
         // Binary values exist only in packets with attachments, or with the msgpack parser.
         const mayBin = (p.attachments ?? 0) > 0 || s.parser !== "default";
-        this.addEvent(s, nsp, query, dir, ts, frames, tn, arr.length ? String(arr[0]) : "", arr.slice(1), p.id ?? null, "event", mayBin);
+        this.addEvent(s, nsp, query, dir, ts, frames, tn, arr.length ? String(arr[0]) : "", arr.slice(1), p.id ?? null, "event", mayBin, p.cut ?? null);
         return;
       }
       case 3:
       case 6: {
         const args = Array.isArray(p.data) ? p.data : p.data === undefined ? [] : [p.data];
-        this.addAck(s, nsp, dir, ts, frames, p.id ?? null, args, (p.attachments ?? 0) > 0 || s.parser !== "default");
+        this.addAck(s, nsp, dir, ts, frames, p.id ?? null, args, (p.attachments ?? 0) > 0 || s.parser !== "default", p.cut ?? null);
         return;
       }
     }
@@ -1619,6 +1663,7 @@ export class SessionModel {
     ackId: number | null,
     kind: EventRecord["kind"],
     mayBin = false,
+    cut: number | null = null,
   ): void {
     const existed = s.namespaces.has(nsp);
     const ns = this.ns(s, nsp, query);
@@ -1656,6 +1701,7 @@ export class SessionModel {
       transport: tn,
       frames,
       kind,
+      cut,
     };
     ns.events.push(ev);
     if (ns.events.length > this.opts.maxEventsPerNamespace) {
@@ -1674,13 +1720,13 @@ export class SessionModel {
         // Its ack sorted just before it (clock resolution): pair them, no time in between.
         int.early.delete(key);
         early.done = true;
-        ev.ack = { args: early.args, ts, latencyMs: 0, seq: early.frames[0] ?? -1, binary: early.mayBin && hasBinaryValue(early.args) };
+        ev.ack = { args: early.args, ts, latencyMs: 0, seq: early.frames[0] ?? -1, binary: early.mayBin && hasBinaryValue(early.args), cut: early.cut };
         if (this.changes) this.change({ kind: "ack", session: s.key, nsp, index: ev.index });
       } else int.acks.set(key, { ev, ns, flagged: false });
     }
   }
 
-  private addAck(s: EioSession, nsp: string, dir: Direction, ts: number, frames: number[], id: number | null, args: unknown[], mayBin = false): void {
+  private addAck(s: EioSession, nsp: string, dir: Direction, ts: number, frames: number[], id: number | null, args: unknown[], mayBin = false, cut: number | null = null): void {
     const int = this.internals.get(s.key)!;
     const key = `${nsp}\u0000${opposite(dir)}\u0000${id}`;
     const p = id === null ? undefined : int.acks.get(key);
@@ -1688,7 +1734,7 @@ export class SessionModel {
       // Maybe its event sorts just after it: hold it for the clock tolerance.
       const old = int.early.get(key);
       if (old) this.expireEarlyAck(old);
-      const e: EarlyAck = { s, key, nsp, dir, ts, frames, id, args, mayBin, done: false };
+      const e: EarlyAck = { s, key, nsp, dir, ts, frames, id, args, mayBin, cut, done: false };
       int.early.set(key, e);
       this.early.push(e);
       return;
@@ -1698,7 +1744,7 @@ export class SessionModel {
       return;
     }
     int.acks.delete(key);
-    p.ev.ack = { args, ts, latencyMs: ts - p.ev.ts, seq: frames[0] ?? -1, binary: mayBin && hasBinaryValue(args) };
+    p.ev.ack = { args, ts, latencyMs: ts - p.ev.ts, seq: frames[0] ?? -1, binary: mayBin && hasBinaryValue(args), cut };
     if (this.changes) this.change({ kind: "ack", session: s.key, nsp, index: p.ev.index });
   }
 
@@ -1735,14 +1781,42 @@ export class SessionModel {
   }
 
   private decodeProblem(s: EioSession | null, e: DecodeError, ts: number, frames: number[]): void {
+    const cut = this.cutNow;
+    if (cut) {
+      // what the capture cut does not decode: that is the capture's doing, not the app's
+      if (!cut.told) this.cutTold(cut, s, ts, `: ${e.layer}: ${e.reason}`);
+      return;
+    }
     if (s) this.internals.get(s.key)!.lastDecodeErrorAt = ts;
     this.diag("undecodable-frame", "error", `${e.layer}: ${e.reason}${e.offset > 0 ? ` at offset ${e.offset}` : ""}`, ts, s, null, frames);
+  }
+
+  /**
+   * Runs `f` over a frame or body the capture cut short (CaptureData.truncated: `full` long,
+   * `kept` of it captured): decode errors it causes become one "capture-cut" note, and the cut
+   * packet (the last one of a body) is decoded as far as its start allows.
+   */
+  private withCut(full: number, kept: string | Uint8Array, session: () => EioSession | null, ts: number, seq: number, what: string, f: () => void): void {
+    const cut: CutContext = { full, kept: kept.length, unit: typeof kept === "string" ? "characters" : "bytes", what, seq, last: true, told: false };
+    const outer = this.cutNow;
+    this.cutNow = cut;
+    try {
+      f();
+    } finally {
+      this.cutNow = outer;
+    }
+    if (!cut.told) this.cutTold(cut, session(), ts, "");
+  }
+
+  private cutTold(cut: CutContext, s: EioSession | null, ts: number, why: string): void {
+    cut.told = true;
+    this.diag("capture-cut", "info", `${cut.what} of ${cut.full} ${cut.unit}: the capture kept its first ${cut.kept}${why}`, ts, s, null, [cut.seq]);
   }
 
   // ---------------------------------------------------------------- Socket.IO 0.9
 
   private onSio09Text(s: EioSession, text: string, dir: Direction, ts: number, seq: number, tn: TransportName): void {
-    for (const r of decodeSio09Payload(text)) {
+    for (const r of decodeSio09Payload(text, this.cutNow !== null)) {
       if (isDecodeError(r)) this.decodeProblem(s, r, ts, [seq]);
       else this.onSio09Packet(s, r, dir, ts, seq, tn);
     }
@@ -1775,13 +1849,14 @@ export class SessionModel {
       case 5: {
         this.checkHeartbeat(s, ts, false);
         const id = p.id !== undefined && /^\d+$/.test(p.id) ? Number(p.id) : null;
-        if (p.type === 5) return this.addEvent(s, nsp, query, dir, ts, frames, tn, p.name ?? "", p.args ?? [], id, "event");
+        const cut = p.cut ? (this.cutNow?.full ?? null) : null;
+        if (p.type === 5) return this.addEvent(s, nsp, query, dir, ts, frames, tn, p.name ?? "", p.args ?? [], id, "event", false, cut);
         const arg = p.type === 3 ? (p.data ?? "") : p.json;
-        return this.addEvent(s, nsp, query, dir, ts, frames, tn, "message", [arg], id, p.type === 3 ? "message" : "json");
+        return this.addEvent(s, nsp, query, dir, ts, frames, tn, "message", p.type === 4 && p.cut ? [] : [arg], id, p.type === 3 ? "message" : "json", false, cut);
       }
       case 6: {
         const id = p.ackId !== undefined && /^\d+$/.test(p.ackId) ? Number(p.ackId) : null;
-        return this.addAck(s, nsp, dir, ts, frames, id, p.args ?? []);
+        return this.addAck(s, nsp, dir, ts, frames, id, p.args ?? [], false, p.cut ? (this.cutNow?.full ?? null) : null);
       }
       case 7: {
         const reason = `${p.reason ?? "error"}${p.advice ? ` (advice: ${p.advice})` : ""}`;

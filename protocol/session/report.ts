@@ -10,9 +10,11 @@ export interface EventReport {
   name: string;
   args: unknown[];
   ackId: number | null;
-  ack: { args: unknown[]; latencyMs: number } | null;
+  ack: { args: unknown[]; latencyMs: number; cut?: number } | null;
   ts: number;
   binary: boolean;
+  /** Present when the capture kept only the start of the event (EventRecord.cut): its whole length. */
+  cut?: number;
   offset: string | null;
   buffered: boolean;
   beforeConnect: boolean;
@@ -156,9 +158,10 @@ export function sessionReport(model: SessionModel, s: EioSession): ConnectionRep
         name: e.name,
         args: jsonSafe(e.args) as unknown[],
         ackId: e.ackId,
-        ack: e.ack ? { args: jsonSafe(e.ack.args) as unknown[], latencyMs: Math.round(e.ack.latencyMs * 1000) / 1000 } : null,
+        ack: e.ack ? { args: jsonSafe(e.ack.args) as unknown[], latencyMs: Math.round(e.ack.latencyMs * 1000) / 1000, ...(e.ack.cut !== null ? { cut: e.ack.cut } : {}) } : null,
         ts: e.ts,
         binary: e.binary || (e.ack?.binary ?? false),
+        ...(e.cut !== null ? { cut: e.cut } : {}),
         offset: e.offset,
         buffered: e.buffered,
         beforeConnect: e.beforeConnect,

@@ -101,6 +101,8 @@ export interface AckRecord {
   latencyMs: number;
   seq: number;
   binary: boolean;
+  /** As EventRecord.cut: the capture kept only the start of this ack; `args` are unknown ([]). */
+  cut: number | null;
 }
 
 export interface EventRecord {
@@ -125,6 +127,14 @@ export interface EventRecord {
   frames: number[];
   /** 0.9: the packet was a "message"/"json" packet rather than an event. */
   kind: "event" | "message" | "json";
+  /**
+   * The capture kept only the start of this event's frame or body (the extension keeps payloads
+   * over 1 MiB as their first 64 KiB; CaptureData.truncated), or of one of its attachments: the
+   * whole length of what was cut (bytes; UTF-16 code units for text). A cut text packet keeps
+   * its name, ack id and namespace but no arguments; a cut attachment keeps its first bytes.
+   * Null when everything was captured.
+   */
+  cut: number | null;
 }
 
 export interface NamespaceSocket {
@@ -167,6 +177,7 @@ export type DiagnosticCode =
   | "payload-too-large"
   | "non-conformant-length"
   | "undecodable-frame"
+  | "capture-cut"
   | "namespace-refused"
   | "http-error";
 

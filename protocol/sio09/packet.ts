@@ -56,6 +56,11 @@ export interface Sio09Packet {
   reason?: string;
   /** error: advice name for a known code (0 "reconnect"), otherwise the raw text. */
   advice?: string;
+  /**
+   * Decoded as the start of a packet the capture cut short: an event keeps its name (its args
+   * are unknown, []), an ack its id (args []), a message its text so far; json is unknown.
+   */
+  cut?: true;
   /** error: the raw reason / advice codes as written on the wire. */
   reasonCode?: string;
   adviceCode?: string;
@@ -91,8 +96,14 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Decodes one 0.9 packet (one WebSocket frame, or one packet of a framed payload). */
-export function decodeSio09Packet(text: string): Sio09Packet | DecodeError {
+/** `{"name":"…"` at the start of a cut event's data: the name's JSON literal. */
+const CUT_EVENT_NAME = /^\s*\{\s*"name"\s*:\s*("(?:[^"\\]|\\.)*")/;
+
+/**
+ * Decodes one 0.9 packet (one WebSocket frame, or one packet of a framed payload). `cut`: the
+ * text is the start of a packet the capture cut short (Sio09Packet.cut).
+ */
+export function decodeSio09Packet(text: string, cut = false): Sio09Packet | DecodeError {
   if (typeof text !== "string") return decodeError("sio09", "packet is not text", 0, String(text));
   const n = text.length;
   if (n === 0) return decodeError("sio09", "empty packet", 0, text);
@@ -131,6 +142,26 @@ export function decodeSio09Packet(text: string): Sio09Packet | DecodeError {
     p.ack = plus ? "data" : true;
   }
   if (hasData) p.data = data;
+
+  if (cut && (type === 4 || type === 5 || type === 6)) {
+    p.cut = true;
+    if (type === 5) {
+      // the 0.9 client writes {"name":…,"args":…}: the name comes first
+      const m = CUT_EVENT_NAME.exec(data);
+      const name = m ? (parseJson(m[1]!) as { ok: boolean; value?: unknown }) : null;
+      if (!name?.ok || typeof name.value !== "string") return decodeError("sio09", "the capture cut this packet before its event name", dataOffset, text);
+      p.name = name.value;
+      p.args = [];
+    } else if (type === 6) {
+      let k = 0;
+      while (k < data.length && isDigit(data.charCodeAt(k))) k++;
+      if (k === 0) return decodeError("sio09", "the capture cut this packet before its ack id", dataOffset, text);
+      p.ackId = data.slice(0, k);
+      p.args = [];
+    }
+    return p;
+  }
+  if (cut && type === 3) p.cut = true;
 
   switch (type) {
     case 3: // message

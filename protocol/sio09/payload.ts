@@ -46,11 +46,11 @@ function nextFrameStart(text: string, from: number): number {
 }
 
 interface Split {
-  frames: Array<{ text: string } | DecodeError>;
+  frames: Array<{ text: string; cut?: true } | DecodeError>;
   framingErrors: number;
 }
 
-function split(text: string, unit: Sio09LengthUnit): Split {
+function split(text: string, unit: Sio09LengthUnit, cut = false): Split {
   const frames: Split["frames"] = [];
   let framingErrors = 0;
   const n = text.length;
@@ -81,7 +81,9 @@ function split(text: string, unit: Sio09LengthUnit): Split {
     const start = k + 1;
     const end = advance(text, start, len, unit);
     if (end < 0) {
-      fail("declared packet length exceeds the payload", start, n);
+      // a cut body's last packet runs past its end: it is the start of the one the cut went through
+      if (cut) frames.push({ text: text.slice(start), cut: true });
+      else fail("declared packet length exceeds the payload", start, n);
       break;
     }
     frames.push({ text: text.slice(start, end) });
@@ -90,11 +92,19 @@ function split(text: string, unit: Sio09LengthUnit): Split {
   return { frames, framingErrors };
 }
 
-/** Like decodeSio09Payload, and says when lengths were not UTF-16 code units. */
-export function decodeSio09PayloadDetailed(text: string): Sio09PayloadResult {
+/**
+ * Like decodeSio09Payload, and says when lengths were not UTF-16 code units. `cut`: the text is
+ * the start of a body the capture cut short; its last packet is decoded as such (Sio09Packet.cut).
+ */
+export function decodeSio09PayloadDetailed(text: string, cut = false): Sio09PayloadResult {
   if (typeof text !== "string") return { items: [decodeError("sio09", "payload is not text", 0, String(text))] };
   if (text.length === 0) return { items: [] };
-  if (text.charCodeAt(0) !== SEP) return { items: [decodeSio09Packet(text)] };
+  if (text.charCodeAt(0) !== SEP) return { items: [decodeSio09Packet(text, cut)] };
+  if (cut) {
+    // lengths as the spec counts them (the cut would fool every other count)
+    const c = split(text, "utf16", true);
+    return { items: c.frames.map((f) => ("text" in f ? decodeSio09Packet(f.text, f.cut === true) : f)) };
+  }
   let s = split(text, "utf16");
   let nonConformant: Sio09PayloadResult["nonConformant"];
   if (s.framingErrors > 0) {
@@ -114,9 +124,9 @@ export function decodeSio09PayloadDetailed(text: string): Sio09PayloadResult {
   return nonConformant ? { items, nonConformant } : { items };
 }
 
-/** A poll/POST body: one unframed packet or `\ufffd`-framed packets. An empty body has none. */
-export function decodeSio09Payload(text: string): Array<Sio09Packet | DecodeError> {
-  return decodeSio09PayloadDetailed(text).items;
+/** A poll/POST body: one unframed packet or `\ufffd`-framed packets. An empty body has none. `cut`: see decodeSio09PayloadDetailed. */
+export function decodeSio09Payload(text: string, cut = false): Array<Sio09Packet | DecodeError> {
+  return decodeSio09PayloadDetailed(text, cut).items;
 }
 
 /** As socket.io 0.9.19 `parser.encodePayload`: one packet unframed, several framed. */

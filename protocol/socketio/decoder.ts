@@ -22,6 +22,8 @@ interface Pending {
   header: string;
   need: number;
   buffers: Uint8Array[];
+  /** An attachment was cut by the capture: its whole length. */
+  cut?: number;
 }
 
 const C_0 = 48;
@@ -48,10 +50,14 @@ export class SioDecoder {
     return this.pending ? this.pending.need - this.pending.buffers.length : 0;
   }
 
-  /** One Engine.IO message's data → the packets it completes (often none or one) and errors. Never throws. */
-  push(message: string | Uint8Array): SioDecoded[] {
-    if (typeof message === "string") return this.pushText(message);
-    if (message instanceof Uint8Array) return this.pushBinary(toBytes(message));
+  /**
+   * One Engine.IO message's data → the packets it completes (often none or one) and errors.
+   * `cut`: the message is the start of one this long, cut by the capture (SioPacket.cut).
+   * Never throws.
+   */
+  push(message: string | Uint8Array, cut?: number): SioDecoded[] {
+    if (typeof message === "string") return this.pushText(message, cut);
+    if (message instanceof Uint8Array) return this.pushBinary(toBytes(message), cut);
     return [decodeError("sio", "message is neither text nor bytes", 0, String(message))];
   }
 
@@ -63,7 +69,7 @@ export class SioDecoder {
     return [this.dropped(p, `incomplete binary packet: ${p.buffers.length} of ${p.need} attachments`)];
   }
 
-  private pushText(text: string): SioDecoded[] {
+  private pushText(text: string, cut?: number): SioDecoded[] {
     let out: SioDecoded[] | undefined;
     if (this.pending) {
       out = [this.dropped(this.pending, "got plaintext data when reconstructing a packet")];
@@ -77,7 +83,7 @@ export class SioDecoder {
       else kind = "default"; // undetected: report it as the default parser would
     }
     let r: SioDecoded | null;
-    if (kind === "default") r = this.decodeDefault(text);
+    if (kind === "default") r = this.decodeDefault(text, cut);
     else if (kind === "json") r = decodeJsonPacket(text, "json");
     else if (this.rev !== 5) r = decodeJsonPacket(text, "msgpack2");
     else r = decodeError("msgpack", "text message on a msgpack 3.x connection", 0, text);
@@ -89,24 +95,28 @@ export class SioDecoder {
     return [r];
   }
 
-  private decodeDefault(text: string): SioDecoded | null {
-    const p = decodeSioString(this.rev, text);
+  private decodeDefault(text: string, cut?: number): SioDecoded | null {
+    const p = decodeSioString(this.rev, text, cut);
     // Only BINARY_* packets (and rev-3 ACKs) carry an attachment count; test the type digit
     // first so the common EVENT/ACK path does no property lookups on a polymorphic result.
     const t = text.charCodeAt(0);
     if ((t !== 53 && t !== 54 && t !== 51) || isDecodeError(p) || p.attachments === undefined) return p;
     if (p.attachments === 0) return this.complete(p, text, []);
+    // a cut header keeps its count (the attachments still come and are consumed) but no placeholders
     this.pending = { packet: p, header: text, need: p.attachments, buffers: [] };
     return null;
   }
 
-  private pushBinary(bytes: Uint8Array): SioDecoded[] {
+  private pushBinary(bytes: Uint8Array, cut?: number): SioDecoded[] {
     const p = this.pending;
     if (p) {
       p.buffers.push(bytes);
+      if (cut !== undefined) p.cut ??= cut;
       if (p.buffers.length < p.need) return [];
       this.pending = null;
-      return [this.complete(p.packet, p.header, p.buffers)];
+      const r = this.complete(p.packet, p.header, p.buffers);
+      if (p.cut !== undefined && !isDecodeError(r)) r.cut ??= p.cut;
+      return [r];
     }
     if (this.kind === "msgpack") return [decodeMsgpackPacket(this.rev === 5 ? 3 : 2, bytes)];
     if (this.kind === "auto") {
@@ -120,7 +130,7 @@ export class SioDecoder {
   }
 
   private complete(packet: SioPacket, header: string, buffers: Uint8Array[]): SioDecoded {
-    if (packet.data === undefined) return packet;
+    if (packet.data === undefined || packet.cut !== undefined) return packet;
     const r = reconstructData(packet.data, buffers);
     if (r === null) return this.dropped({ packet, header, need: buffers.length, buffers }, "illegal attachments");
     packet.data = r.data;

@@ -21,9 +21,10 @@ const C_COMMA = 44;
 /**
  * Decodes one default-parser text packet. Binary packets (5/6, rev-3 ACK with a count)
  * come back with `attachments` set and placeholders still in `data`; SioDecoder puts the
- * binaries in. Never throws.
+ * binaries in. `cut`: the text is the start of a packet this long (SioPacket.cut), whose JSON
+ * is read only as far as a prefix allows (`cutData`). Never throws.
  */
-export function decodeSioString(rev: 3 | 4 | 5, text: string): SioPacket | DecodeError {
+export function decodeSioString(rev: 3 | 4 | 5, text: string, cut?: number): SioPacket | DecodeError {
   const len = text.length;
   if (len === 0) return { type: 0, nsp: "/", notes: ["empty-packet"] };
   const t = text.charCodeAt(0) - C_0;
@@ -91,6 +92,17 @@ export function decodeSioString(rev: 3 | 4 | 5, text: string): SioPacket | Decod
   if (id !== -1) packet.id = id;
   if (attachments !== -1) packet.attachments = attachments;
 
+  if (cut !== undefined) {
+    packet.cut = cut;
+    if (i < len) {
+      const data = cutData(type, text.slice(i));
+      if (data === null) return decodeError("sio", "the capture cut this packet before its event name", i, text);
+      if (data !== undefined) packet.data = data;
+    } else if (type === 2 || type === 5) return decodeError("sio", "the capture cut this packet before its event name", i, text);
+    if (notes !== undefined) packet.notes = notes;
+    return packet;
+  }
+
   if (i < len) {
     let data: unknown;
     try {
@@ -108,6 +120,26 @@ export function decodeSioString(rev: 3 | 4 | 5, text: string): SioPacket | Decod
   }
   if (notes !== undefined) packet.notes = notes;
   return packet;
+}
+
+/** A JSON string or number literal at the start of an array, followed by what ends an element. */
+const FIRST_ELEMENT = /^\s*\[\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*[,\]]/;
+
+/**
+ * What the start of a cut packet's JSON says: an EVENT's name (null when the cut came before
+ * it ended), an ACK's arguments as unknown (`[]`), nothing for the other types.
+ */
+function cutData(type: SioType, json: string): unknown[] | null | undefined {
+  if (type === 3 || type === 6) return [];
+  if (type !== 2 && type !== 5) return undefined;
+  const m = FIRST_ELEMENT.exec(json);
+  if (!m) return null;
+  try {
+    const name: unknown = JSON.parse(m[1]!);
+    return typeof name === "string" || typeof name === "number" ? [name] : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

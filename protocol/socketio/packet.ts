@@ -40,6 +40,13 @@ export interface SioPacket {
   options?: Record<string, unknown>;
   /** Oddities worth flagging (see SioNote); absent on clean packets. */
   notes?: SioNote[];
+  /**
+   * The capture kept only the start of this packet's text or of one of its attachments (a
+   * recorder's cut, `CaptureData.truncated`): that part's whole length. `data` holds what a
+   * prefix can say: an EVENT's name alone, an ACK's arguments as unknown (`[]`), and a cut
+   * attachment's first bytes in its place.
+   */
+  cut?: number;
 }
 
 /** A decode error of the Socket.IO layer; a dropped partial binary packet keeps its parts. */

@@ -111,8 +111,9 @@ const STATUSES = [200, 400, 403, 413, 500, 0, 204];
 
 export const TARGETS: FuzzTarget[] = [
   // sio09/
-  { name: "sio09.decodeSio09Packet", accepts: "text", seeds: SIO09_PACKETS, run: (x) => sio09.decodeSio09Packet(asText(x)) },
-  { name: "sio09.decodeSio09PayloadDetailed", accepts: "text", seeds: SIO09_PAYLOADS, run: (x) => sio09.decodeSio09PayloadDetailed(asText(x)) },
+  // (odd variants: as the start of a packet or body the capture cut)
+  { name: "sio09.decodeSio09Packet", accepts: "text", seeds: SIO09_PACKETS, run: (x, v) => sio09.decodeSio09Packet(asText(x), v % 2 === 1) },
+  { name: "sio09.decodeSio09PayloadDetailed", accepts: "text", seeds: SIO09_PAYLOADS, run: (x, v) => sio09.decodeSio09PayloadDetailed(asText(x), v % 2 === 1) },
   { name: "sio09.parseSio09Handshake", accepts: "text", seeds: [HS09, `io.j[2](${JSON.stringify(HS09)});`, "abc::60:"], run: (x) => sio09.parseSio09Handshake(asText(x)) },
   {
     name: "sio09.parseSio09HandshakeReply",
@@ -150,6 +151,7 @@ export const TARGETS: FuzzTarget[] = [
         contentType: pick(EIO_CT, v >> 1),
         ...((v >> 4) % 3 === 1 ? { jsonp: true } : (v >> 4) % 3 === 2 ? { form: true } : {}),
         doubleUtf8: pick(["auto", "never", "always"] as const, v >> 6),
+        cut: (v >> 8) % 2 === 1,
       }),
   },
   { name: "eio.parseEioOpen", accepts: "text", seeds: [OPEN3.slice(1), OPEN4.slice(1), '{"sid":"a","upgrades":[],"pingTimeout":60000}'], run: (x) => eio.parseEioOpen(asText(x)) },
@@ -159,8 +161,8 @@ export const TARGETS: FuzzTarget[] = [
     seeds: ["ok", "1", '{"code":1,"message":"Session ID unknown"}', "Transport unknown"],
     run: (x, v) => eio.classifyHttpReply(pick(STATUSES, v), pick(EIO_CT, v >> 3), x, v & 64 ? "POST" : "GET", { family: v & 128 ? "sio09" : "eio" }),
   },
-  { name: "eio.decodeV3TextPayload", accepts: "text", seeds: EIO_TEXT.slice(0, 10), run: (x, v) => eio.decodeV3TextPayload(asText(x), pick(["auto", "never", "always"] as const, v)) },
-  { name: "eio.decodeV3BinaryPayload", accepts: "bytes", seeds: EIO_BYTES, run: (x) => eio.decodeV3BinaryPayload(asBytes(x)) },
+  { name: "eio.decodeV3TextPayload", accepts: "text", seeds: EIO_TEXT.slice(0, 10), run: (x, v) => eio.decodeV3TextPayload(asText(x), pick(["auto", "never", "always"] as const, v), (v >> 2) % 2 === 1) },
+  { name: "eio.decodeV3BinaryPayload", accepts: "bytes", seeds: EIO_BYTES, run: (x, v) => eio.decodeV3BinaryPayload(asBytes(x), v % 2 === 1) },
   { name: "eio.decodeV4TextPayload", accepts: "text", seeds: EIO_TEXT.slice(10, 20), run: (x) => eio.decodeV4TextPayload(asText(x)) },
   { name: "eio.unwrapJsonp", accepts: "text", seeds: EIO_TEXT.slice(21, 23), run: (x) => eio.unwrapJsonp(asText(x)) },
   { name: "eio.decodeFormBody", accepts: "text", seeds: [EIO_TEXT[23]!, "d=4hello%5Cn", "a=1&d=2"], run: (x) => eio.decodeFormBody(asText(x)) },
@@ -180,7 +182,8 @@ export const TARGETS: FuzzTarget[] = [
     },
   },
   // socketio/
-  { name: "sio.decodeSioString", accepts: "text", seeds: SIO_TEXT, run: (x, v) => sio.decodeSioString(pick([3, 4, 5] as const, v), asText(x)) },
+  // (variants with bit 3 set read the text as the start of a packet the capture cut)
+  { name: "sio.decodeSioString", accepts: "text", seeds: SIO_TEXT, run: (x, v) => sio.decodeSioString(pick([3, 4, 5] as const, v), asText(x), v & 8 ? asText(x).length + 1 : undefined) },
   {
     name: "sio.SioDecoder",
     accepts: "both",
@@ -190,7 +193,8 @@ export const TARGETS: FuzzTarget[] = [
       // a header followed by attachments: text pieces, then the rest as bytes
       const parts = typeof x === "string" ? pieces(x, v >> 4) : [...pieces(x, v >> 4)];
       const out: unknown[] = [];
-      parts.forEach((p, k) => out.push(...d.push(k > 0 && typeof p === "string" && v & 8 ? utf8Encode(p) : p)));
+      // (the last part, with bit 6 set, as cut by the capture)
+      parts.forEach((p, k) => out.push(...d.push(k > 0 && typeof p === "string" && v & 8 ? utf8Encode(p) : p, v & 64 && k === parts.length - 1 ? p.length + 1 : undefined)));
       out.push(...d.flush());
       return out;
     },
@@ -277,7 +281,9 @@ function scenario(x: FuzzInput, variant: number): CaptureEvent[] {
   const data = (d: FuzzInput): CaptureData => (typeof d === "string" ? { text: d } : dataFromBytes(d));
   const text = asText(x);
   const slot = variant % 12;
-  const pickData = (k: number, normal: FuzzInput): CaptureData => data(slot === k ? x : normal);
+  // variants with bit 4 set say the fuzzed data was cut by the capture (CaptureData.truncated)
+  const cut = (d: CaptureData): CaptureData => ((variant >> 4) & 1 ? { ...d, truncated: ("text" in d ? d.text.length : d.base64.length) + 1 + (variant % 97) } : d);
+  const pickData = (k: number, normal: FuzzInput): CaptureData => (slot === k ? cut(data(x)) : data(normal));
   const url = (k: number, normal: string): string => (slot === k ? text : normal);
   const base = { v: CAPTURE_VERSION } as const;
   let ts = 1_767_225_600_000;

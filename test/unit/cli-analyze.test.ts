@@ -128,3 +128,27 @@ test("a HAR whose WebSockets carry no messages (Firefox) says so in the summary"
   assert.equal(run(["analyze", "ff.har"], { out: (s) => (out += s), err: () => {}, readFile: () => JSON.stringify(har) }), 0);
   assert.match(out, /1 WebSocket connection\(s\) carry no messages in this HAR \(Firefox exports none\)/);
 });
+
+test("a capture whose payloads the extension cut: the summary flags the cut event and its ack, --json gives their whole sizes", () => {
+  const url = "ws://h/socket.io/?EIO=4&transport=websocket";
+  let ts = 1_767_225_600_000;
+  const ev = (e: Record<string, unknown>) => ({ v: 1, ts: (ts += 5), conn: "w1", ...e });
+  const capture = [
+    ev({ type: "ws-open", url }),
+    ev({ type: "ws-frame", dir: "in", data: { text: '0{"sid":"S","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":100000000}' } }),
+    ev({ type: "ws-frame", dir: "out", data: { text: "40" } }),
+    ev({ type: "ws-frame", dir: "in", data: { text: '40{"sid":"n"}' } }),
+    ev({ type: "ws-frame", dir: "out", data: { text: '423["upload","' + "a".repeat(500), truncated: 4_000_000 } }),
+    ev({ type: "ws-frame", dir: "in", data: { text: '433["' + "b".repeat(500), truncated: 3_000_000 } }),
+  ];
+  let out = "";
+  assert.equal(run(["analyze", "capture.json"], { out: (s) => (out += s), err: () => {}, readFile: () => JSON.stringify(capture) }), 0);
+  const row = out.split("\n").find((l) => l.includes("upload"))!;
+  assert.match(row, /#3 ← {2}\(5\.0 ms\)\s+(\S+,)?cut \(4000000 in all\),ack cut \(3000000 in all\)$/);
+  assert.match(out, /sent WebSocket frame of 4000000 characters: the capture kept its first 514/);
+  assert.match(out, /received WebSocket frame of 3000000 characters: the capture kept its first 505/);
+  let json = "";
+  assert.equal(run(["analyze", "capture.json", "--json"], { out: (s) => (json += s), err: () => {}, readFile: () => JSON.stringify(capture) }), 0);
+  const e = JSON.parse(json).connections[0].namespaces[0].events[0];
+  assert.deepEqual([e.name, e.args, e.cut, e.ack.args, e.ack.cut], ["upload", [], 4_000_000, [], 3_000_000]);
+});

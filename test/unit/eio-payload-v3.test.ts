@@ -227,3 +227,25 @@ test("garbage never throws and always yields a result", () => {
     assert.equal(r.errors.length, 1);
   }
 });
+
+test("cut bodies (the capture kept their start): the last entry running past the end is that packet's start, flagged `cut`", () => {
+  // text form: the packets before it whole
+  assert.deepEqual(decodeV3TextPayload('9:42["a",1]2000000:42["big","xx', "auto", true), {
+    packets: [{ type: "message", data: '2["a",1]' }, { type: "message", data: '2["big","xx' }],
+    errors: [],
+    cut: true,
+  });
+  // without `cut` the same text is an error after the first packet
+  const plain = decodeV3TextPayload('9:42["a",1]2000000:42["big","xx');
+  assert.equal(plain.packets.length, 1);
+  assert.match(plain.errors[0]!.reason, /declared length 2000000 exceeds/);
+  // a cut that falls inside a length is no packet, and not flagged
+  assert.deepEqual(decodeV3TextPayload("9:42[\"a\",1]20", "auto", true).cut, undefined);
+  // XHR2 binary form: 00 = string entry, 01 = binary entry, length digits, ff
+  const bin = new Uint8Array([0, 2, 0xff, 0x34, 0x30, 1, 9, 9, 9, 0xff, 4, 1, 2, 3]);
+  const r = decodeEioPayload(3, bin, { contentType: "application/octet-stream", cut: true });
+  assert.deepEqual(r.errors, []);
+  assert.equal(r.cut, true);
+  assert.deepEqual(r.packets.map((p) => [p.type, p.data instanceof Uint8Array ? [...p.data] : p.data]), [["message", "0"], ["message", [1, 2, 3]]]);
+  assert.equal(decodeEioPayload(3, bin, { contentType: "application/octet-stream" }).errors.length, 1);
+});

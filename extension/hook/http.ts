@@ -3,11 +3,11 @@
 // bodies come from the XHR once it is DONE, or from `response.clone()` for fetch, so the app's
 // own stream is neither consumed nor delayed.
 import type { HttpApi } from "../../protocol/capture.ts";
-import { emit, newConn, recording, retract, type Encoding, type Entry, type Raw } from "./queue.ts";
+import { copyBytes, emit, newConn, recording, retract, type Encoding, type Entry, type Raw } from "./queue.ts";
 import { isSocketIoUrl } from "./url-filter.ts";
 import { snapshot } from "./websocket.ts";
 import {
-  NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, abSlice, addListener, apply,
+  NativeArrayBuffer, NativeBlob, NativeResponse, NativeUint8Array, NativeURL, addListener, apply,
   getter, getOwnPropertyDescriptor, isArray, isView, NativeProxy, now, ownKeys, promiseThen, reflectGet, stringify, strLower, strUpper, uncurry, urlText, wmGet, wmSet,
   wrapConstructor, wrapMethod,
 } from "./native.ts";
@@ -129,7 +129,7 @@ export function installXhr(win: typeof globalThis): void {
       if (rt === "" || rt === "text") raw = responseText(this);
       else if (rt === "arraybuffer") {
         const b = response(this);
-        if (b instanceof NativeArrayBuffer) raw = new NativeUint8Array(abSlice(b, 0) as ArrayBuffer);
+        if (b instanceof NativeArrayBuffer) raw = copyBytes(b);
       } else if (rt === "blob") {
         const b = response(this);
         if (b instanceof NativeBlob) raw = b;

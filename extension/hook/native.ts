@@ -39,6 +39,8 @@ export const NativeMutationObserver = MutationObserver;
 export const observeMutations = uncurry(MutationObserver.prototype.observe);
 export const dispatch = uncurry(EventTarget.prototype.dispatchEvent);
 export const abSlice = uncurry(ArrayBuffer.prototype.slice);
+export const blobSlice = uncurry(Blob.prototype.slice);
+export const strSlice = uncurry(String.prototype.slice);
 export const blobArrayBuffer = uncurry(Blob.prototype.arrayBuffer);
 export const promiseThen = uncurry(Promise.prototype.then) as <T>(p: Promise<T>, ok: (v: T) => unknown, err?: (e: unknown) => unknown) => Promise<unknown>;
 export const decodeText = uncurry(TextDecoder.prototype.decode);

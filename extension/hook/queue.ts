@@ -12,13 +12,73 @@ import { CAPTURE_VERSION, bytesToBase64, type CaptureData, type CaptureEvent } f
 import { BUSY_BATCH_MS, BUSY_WINDOW_MS, FLOOD_BATCH_MS, FLOOD_EVENTS, HOOK_EVENT } from "../shared/bridge.ts";
 import { compactEvent, hookBatchText, type Compact, type CompactFrame, type DocBase } from "../shared/wire.ts";
 import {
-  NativeBlob, apply, NativeTextDecoder, NativeUint8Array, blobArrayBuffer, clearTimer, decodeText, dispatch, isArray,
-  mathRandom, now, originUs, promiseThen, relNow, setTimer, stringify,
+  NativeArrayBuffer, NativeBlob, apply, NativeTextDecoder, NativeUint8Array, abSlice, blobArrayBuffer, blobSlice, clearTimer,
+  decodeText, dispatch, getter, isArray, isView, mathRandom, now, originUs, promiseThen, relNow, setTimer, strSlice, stringify,
 } from "./native.ts";
 
 /** How raw bytes become CaptureData: always text, always base64, or text when valid UTF-8. */
 export type Encoding = "binary" | "auto" | "octet";
-export type Raw = string | Uint8Array | Blob | Promise<string | Uint8Array>;
+export type Raw = string | Uint8Array | Cut | Blob | Promise<string | Uint8Array>;
+
+/**
+ * A payload (frame or body) longer than this, in bytes or, for text, UTF-16 code units, is kept
+ * as its first PAYLOAD_HEAD only, with its whole length (CaptureData.truncated). Copying,
+ * encoding and carrying a large payload whole costs the page's main thread ~11 ms per MB in the
+ * flush (two 8 MB frames stalled a page's timers by ~180 ms), and the tab's backlog (3 MB) could
+ * not keep it anyway: it pushed out the session's start. 1 MiB keeps whole every payload
+ * socket.io 3/4's default `maxHttpBufferSize` (1e6 bytes) lets through, and the head is enough
+ * to show a large event's name, ack id and first arguments. WebTransport chunks are not cut:
+ * they are pieces of a stream whose framing spans them.
+ */
+export const PAYLOAD_MAX = 1024 * 1024;
+export const PAYLOAD_HEAD = 64 * 1024;
+
+/** What is kept of a payload over PAYLOAD_MAX: its head, and its whole length. */
+export class Cut {
+  constructor(readonly head: string | Uint8Array, readonly full: number) {}
+}
+
+const bufferLength = getter<number>(NativeArrayBuffer.prototype, "byteLength");
+const blobSize = getter<number>(NativeBlob.prototype, "size");
+
+/**
+ * A copy of bytes the app may change or transfer right after (what it passed to send(), what
+ * a message or response carried): the whole of them, or only the head of more than PAYLOAD_MAX.
+ */
+export function copyBytes(data: ArrayBuffer | ArrayBufferView, cap = true): Uint8Array | Cut {
+  if (data instanceof NativeArrayBuffer) {
+    const n = bufferLength(data);
+    if (cap && n > PAYLOAD_MAX) return new Cut(new NativeUint8Array(abSlice(data, 0, PAYLOAD_HEAD) as ArrayBuffer), n);
+    return new NativeUint8Array(abSlice(data, 0) as ArrayBuffer);
+  }
+  const v = data as ArrayBufferView;
+  const n = v.byteLength;
+  const keep = cap && n > PAYLOAD_MAX ? PAYLOAD_HEAD : n;
+  const copy = new NativeUint8Array(keep);
+  copy.set(new NativeUint8Array(v.buffer, v.byteOffset, keep));
+  return keep < n ? new Cut(copy, n) : copy;
+}
+
+/** `raw` as an entry keeps it: the head of a payload over PAYLOAD_MAX (Blobs too; a promise is cut once read). */
+function keep(e: Entry, raw: Raw | undefined): void {
+  if (raw instanceof Cut) {
+    e.raw = raw.head;
+    e.full = raw.full;
+  } else if (typeof raw === "string") {
+    if (raw.length > PAYLOAD_MAX) {
+      e.raw = strSlice(raw, 0, PAYLOAD_HEAD) as string;
+      e.full = raw.length;
+    }
+  } else if (raw instanceof NativeUint8Array) {
+    if (raw.length > PAYLOAD_MAX) keep(e, copyBytes(raw));
+  } else if (raw instanceof NativeBlob) {
+    const n = blobSize(raw);
+    if (n > PAYLOAD_MAX) {
+      e.raw = blobSlice(raw, 0, PAYLOAD_HEAD) as Blob;
+      e.full = n;
+    }
+  }
+}
 
 type Draft = { type: CaptureEvent["type"]; conn: string; [k: string]: unknown };
 /**
@@ -32,6 +92,8 @@ export interface Entry {
   key?: "data" | "body";
   raw?: Raw;
   enc?: Encoding;
+  /** The whole length of a payload kept cut short (see PAYLOAD_MAX); `raw` is its head. */
+  full?: number;
 }
 
 // Few wake-ups matter more than latency: the panel redraws at a human pace, and each extra
@@ -42,6 +104,8 @@ export interface Entry {
 // which the relay forwards to the background; a flood waits FLOOD_BATCH_MS (../shared/bridge.ts).
 const BATCH_DELAY_MS = 50;
 const MAX_BATCH = 512;
+/** About how much data one CustomEvent carries at most (see `send`); a single larger item goes alone. */
+const MAX_DISPATCH_CHARS = 512 * 1024;
 /**
  * How long a batch waits for data still being read (Blobs, fetch bodies: `emit` with a pending
  * raw holds its place in the queue meanwhile). A body that never ends must not stall the capture:
@@ -100,6 +164,7 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
   ev.v = CAPTURE_VERSION;
   ev.ts = ts;
   const e: Entry = { ev, key, raw, enc };
+  if (ev.type !== "wt-chunk") keep(e, raw);
   if (!recording) return e;
   queue[queue.length] = e;
   schedule(ts);
@@ -111,8 +176,13 @@ export function emit(ev: Draft, key?: "data" | "body", raw?: Raw, enc: Encoding 
  * "ws-frame" event, sent in its relative compact form), with no object per frame. `raw` must be
  * final: a string, or bytes the app can no longer change (a Blob, read later, goes through `emit`).
  */
-export function emitFrame(conn: number, dir: 0 | 1, raw: string | Uint8Array): void {
+export function emitFrame(conn: number, dir: 0 | 1, raw: string | Uint8Array | Cut): void {
   if (!recording) return;
+  // a frame cut short travels as an object (the compact form has no room for its length)
+  if (raw instanceof Cut || raw.length > PAYLOAD_MAX) {
+    emit({ type: "ws-frame", conn: connId(conn), dir: dir === 1 ? "in" : "out" }, "data", raw, "binary");
+    return;
+  }
   const t = relNow();
   queue[queue.length] = [conn, dir, t, raw];
   schedule((originUs + t) / 1000);
@@ -138,27 +208,31 @@ function base64(bytes: Uint8Array): string {
   return nativeBtoa(bin);
 }
 
-function encode(raw: string | Uint8Array, enc: Encoding | undefined): CaptureData {
-  if (typeof raw === "string") return { text: raw };
-  if (enc === "auto") {
+function encode(raw: string | Uint8Array, enc: Encoding | undefined, full: number | undefined): CaptureData {
+  if (typeof raw === "string") return full === undefined ? { text: raw } : { text: raw, truncated: full };
+  // a cut head stays bytes, as `full` counts them (and it may end mid-character)
+  if (enc === "auto" && full === undefined) {
     try {
       return { text: decodeText(strictUtf8, raw) as string };
     } catch {
       // not UTF-8: keep the bytes
     }
   }
-  return { base64: base64(raw) };
+  return full === undefined ? { base64: base64(raw) } : { base64: base64(raw), truncated: full };
 }
 
 function isPending(raw: Raw | undefined): raw is Blob | Promise<string | Uint8Array> {
-  return raw !== undefined && typeof raw !== "string" && !(raw instanceof NativeUint8Array);
+  return raw !== undefined && typeof raw !== "string" && !(raw instanceof NativeUint8Array) && !(raw instanceof Cut);
 }
 
 function settle(e: Entry): Promise<void> {
   const raw = e.raw as Blob | Promise<string | Uint8Array>;
   const p: Promise<string | Uint8Array> =
     raw instanceof NativeBlob ? (promiseThen(blobArrayBuffer(raw), (b) => new NativeUint8Array(b as ArrayBuffer)) as Promise<Uint8Array>) : raw;
-  return promiseThen(p, (v) => { e.raw = v as string | Uint8Array; }, (err) => {
+  return promiseThen(p, (v) => {
+    e.raw = v as string | Uint8Array;
+    if (e.full === undefined) keep(e, e.raw);
+  }, (err) => {
     e.raw = undefined;
     e.ev.bodyUnavailable = "unreadable: " + String((err as Error)?.message ?? err);
   }) as Promise<void>;
@@ -176,21 +250,33 @@ function pendingOf(batch: Array<Entry | QueuedFrame>): Entry[] {
 
 function send(batch: Array<Entry | QueuedFrame>): void {
   const n = batch.length;
-  // one CustomEvent per MAX_BATCH events keeps every bridge message bounded in count
-  for (let start = 0; start < n; start += MAX_BATCH) {
+  // one CustomEvent per MAX_BATCH events or about MAX_DISPATCH_CHARS of data keeps every bridge
+  // message bounded, and so every chunk of the tab's backlog: the background can drop old chunks
+  // to stay under its caps, but never the newest, so one batch of large frames must not be one chunk
+  let i = 0;
+  while (i < n) {
     const out: Array<Draft | Compact> = [];
-    const end = Math.min(n, start + MAX_BATCH);
-    for (let i = start; i < end; i++) {
+    const end = Math.min(n, i + MAX_BATCH);
+    let chars = 0;
+    for (; i < end && chars < MAX_DISPATCH_CHARS; i++) {
       const q = batch[i]!;
       if (isArray(q)) {
         // a frame, already in its compact form once its bytes are encoded
         const raw = q[3];
-        out[out.length] = typeof raw === "string" ? (q as CompactFrame) : [q[0], q[1], q[2], null, base64(raw)];
+        if (typeof raw === "string") {
+          out[out.length] = q as CompactFrame;
+          chars += raw.length;
+        } else {
+          const b64 = base64(raw);
+          out[out.length] = [q[0], q[1], q[2], null, b64];
+          chars += b64.length;
+        }
         continue;
       }
       const e = q;
       const ev = e.ev;
-      const data = e.key && e.raw !== undefined && !isPending(e.raw) ? encode(e.raw, e.enc) : undefined;
+      const data = e.key && e.raw !== undefined && !isPending(e.raw) ? encode(e.raw as string | Uint8Array, e.enc, e.full) : undefined;
+      if (data !== undefined) chars += "text" in data ? data.text.length : data.base64.length;
       // HTTP requests/responses (and frames queued as entries: Blobs), the bulk of a busy
       // long-polling page's events, travel in their compact forms
       const c = compactEvent(ev, data);

@@ -2,9 +2,9 @@
 // prototype chain and constants unchanged) after adding our own capture-phase listeners —
 // added first, so they run before any app listener and never change what the app sees.
 // `send` and `close` are patched on the prototype.
-import { connId, emit, emitFrame, newConnNumber, onRestart, recording, type Raw } from "./queue.ts";
+import { Cut, connId, copyBytes, emit, emitFrame, newConnNumber, onRestart, recording, type Raw } from "./queue.ts";
 import {
-  NativeArrayBuffer, NativeBlob, NativeUint8Array, abSlice, addListener, apply, getter, isView, wmGet, wmSet,
+  NativeArrayBuffer, NativeBlob, NativeUint8Array, addListener, apply, getter, isView, wmGet, wmSet,
   wrapConstructor, wrapMethod,
 } from "./native.ts";
 
@@ -29,16 +29,13 @@ function forget(st: WsState): void {
   live.length = j;
 }
 
-/** Copies what the app passed to send() (it may reuse its buffer right after). */
-export function snapshot(data: unknown): Raw {
+/**
+ * Copies what the app passed to send() (it may reuse its buffer right after): only the head of
+ * a payload too large to keep whole (queue.ts PAYLOAD_MAX), unless `cap` is false.
+ */
+export function snapshot(data: unknown, cap = true): Raw {
   if (typeof data === "string") return data;
-  if (data instanceof NativeArrayBuffer) return new NativeUint8Array(abSlice(data, 0) as ArrayBuffer);
-  if (isView(data)) {
-    const v = data as ArrayBufferView;
-    const copy = new NativeUint8Array(v.byteLength);
-    copy.set(new NativeUint8Array(v.buffer, v.byteOffset, v.byteLength));
-    return copy;
-  }
+  if (data instanceof NativeArrayBuffer || isView(data)) return copyBytes(data as ArrayBuffer | ArrayBufferView, cap);
   if (data instanceof NativeBlob) return data; // immutable: read in the flush
   return String(data);
 }
@@ -63,7 +60,7 @@ export function installWebSocket(win: typeof globalThis): void {
     try {
       const d = msgData(ev);
       if (typeof d === "string") emitFrame(st.n, 1, d);
-      else if (d instanceof NativeArrayBuffer) emitFrame(st.n, 1, new NativeUint8Array(abSlice(d, 0) as ArrayBuffer));
+      else if (d instanceof NativeArrayBuffer) emitFrame(st.n, 1, copyBytes(d));
       else if (d instanceof NativeBlob) emit({ type: "ws-frame", conn: st.conn, dir: "in" }, "data", d, "binary");
     } catch {
       // never disturb the page
@@ -122,7 +119,7 @@ export function installWebSocket(win: typeof globalThis): void {
     if (wasOpen) {
       try {
         const raw = snapshot(args[0]);
-        if (typeof raw === "string" || raw instanceof NativeUint8Array) emitFrame(st.n, 0, raw);
+        if (typeof raw === "string" || raw instanceof NativeUint8Array || raw instanceof Cut) emitFrame(st.n, 0, raw);
         else emit({ type: "ws-frame", conn: st.conn, dir: "out" }, "data", raw, "binary");
       } catch {
         // ignore

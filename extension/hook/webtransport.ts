@@ -89,7 +89,7 @@ export function installWebTransport(win: typeof globalThis): void {
     if (info.readable) return info.readable;
     info.readable = pipeThrough(r, new TS({
       transform(chunk, c) {
-        emit({ type: "wt-chunk", conn: info.session.conn, dir: "in", stream: info.id }, "data", snapshot(chunk), "binary");
+        emit({ type: "wt-chunk", conn: info.session.conn, dir: "in", stream: info.id }, "data", snapshot(chunk, false), "binary");
         c.enqueue(chunk);
       },
     }));
@@ -102,7 +102,7 @@ export function installWebTransport(win: typeof globalThis): void {
     if (info.writable) return info.writable;
     const t = new TS({
       transform(chunk, c) {
-        emit({ type: "wt-chunk", conn: info.session.conn, dir: "out", stream: info.id }, "data", snapshot(chunk), "binary");
+        emit({ type: "wt-chunk", conn: info.session.conn, dir: "out", stream: info.id }, "data", snapshot(chunk, false), "binary");
         c.enqueue(chunk);
       },
     });

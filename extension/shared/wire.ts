@@ -28,7 +28,7 @@
 // leaves anything else as it is; what the page cannot get right (a malformed compact item, a
 // relative one without its base) comes back as null, and the caller skips it as it skips any
 // other malformed event. Events with a field the compact forms lack (e.g. `bodyUnavailable`)
-// travel as objects.
+// travel as objects, and so do frames and bodies the hook cut short (`CaptureData.truncated`).
 import { CAPTURE_VERSION, HTTP_APIS, type CaptureData, type HttpApi, type HttpRequestEvent, type HttpResponseEvent, type WsFrameEvent } from "../../protocol/capture.ts";
 
 /** A compact frame; `conn` is a number (and `ts` relative) in a relative item. */
@@ -51,7 +51,7 @@ export type Compact = CompactFrame | CompactHttpRequest | CompactHttpResponse;
  */
 export function compactEvent(ev: { type: string; conn: string; ts?: unknown; [k: string]: unknown }, data: CaptureData | undefined): Compact | undefined {
   const ts = ev.ts;
-  if (typeof ts !== "number" || ev.bodyUnavailable !== undefined) return undefined;
+  if (typeof ts !== "number" || ev.bodyUnavailable !== undefined || (data !== undefined && data.truncated !== undefined)) return undefined;
   const ct = typeof ev.contentType === "string" ? ev.contentType : null;
   switch (ev.type) {
     case "ws-frame":

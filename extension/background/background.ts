@@ -7,7 +7,7 @@
 import browser, { type Runtime } from "webextension-polyfill";
 import { CONTENT_PORT, PANEL_PORT } from "../shared/bridge.ts";
 import { asDocBase, expandEvent, type DocBase } from "../shared/wire.ts";
-import { appendBatch, clearTab, eventsSince, newTab, parseChunks, topOf, type Chunk, type Segment, type TabLog, type TabMeta } from "./backlog.ts";
+import { MAX_EVENTS_PER_TAB, appendBatch, clearTab, eventsSince, evict, newTab, parseChunks, topOf, type Chunk, type Segment, type TabLog, type TabMeta } from "./backlog.ts";
 import type { BatchMsg, EventsMsg, PanelToBackground, TabsMsg } from "../content/messages.ts";
 
 const tabs = new Map<number, TabLog>();
@@ -94,24 +94,56 @@ function tab(tabId: number): TabLog {
 
 async function persist(t: TabLog, added: Chunk[], removed: Chunk[]): Promise<void> {
   const id = t.meta.tabId;
-  const set: Record<string, unknown> = { [tabKey(id)]: t.meta };
-  for (const c of added) set[chunkKey(id, c.start)] = storedChunk(c);
-  try {
-    if (removed.length) await store.remove(removed.map((c) => chunkKey(id, c.start)));
-    await store.set(set);
-  } catch (e) {
-    // Quota: shed this tab's oldest half and keep going; the panel shows the count as dropped.
-    const shed = t.chunks.splice(0, Math.max(1, Math.floor(t.chunks.length / 2)));
-    for (const c of shed) {
-      t.meta.dropped += c.count;
-      t.meta.bytes -= c.bytes;
+  if (removed.length) await store.remove(removed.map((c) => chunkKey(id, c.start))).catch(() => {});
+  for (let attempt = 0; ; attempt++) {
+    const set: Record<string, unknown> = { [tabKey(id)]: t.meta };
+    for (const c of added) if (t.chunks.includes(c)) set[chunkKey(id, c.start)] = storedChunk(c);
+    try {
+      await store.set(set);
+      return;
+    } catch (e) {
+      // storage.session is full (Chromium: 10 MB for every tab together)
+      if (attempt < MAX_ROOM_ATTEMPTS && (await makeRoom(t))) continue;
+      // nothing left to take elsewhere: shed this tab's oldest half; the panel shows the count as dropped
+      const shed = t.chunks.splice(0, Math.max(1, Math.floor(t.chunks.length / 2)));
+      for (const c of shed) {
+        t.meta.dropped += c.count;
+        t.meta.bytes -= c.bytes;
+      }
+      t.meta.first = t.chunks.length ? t.chunks[0]!.start : t.meta.next;
+      t.meta.chunks = t.chunks.map((c) => c.start);
+      await store.remove(shed.map((c) => chunkKey(id, c.start))).catch(() => {});
+      await store.set({ [tabKey(id)]: t.meta }).catch(() => {});
+      console.warn("socket-scope: storage.session full, dropped", shed.length, "chunks", e);
+      return;
     }
-    t.meta.first = t.chunks.length ? t.chunks[0]!.start : t.meta.next;
-    t.meta.chunks = t.chunks.map((c) => c.start);
-    await store.remove(shed.map((c) => chunkKey(id, c.start))).catch(() => {});
-    await store.set({ [tabKey(id)]: t.meta }).catch(() => {});
-    console.warn("socket-scope: storage.session full, dropped", shed.length, "chunks", e);
   }
+}
+
+const MAX_ROOM_ATTEMPTS = 8;
+
+/**
+ * Frees storage.session for a write of `self` that did not fit: the tab holding the most gives up
+ * half of it, its middle as over its own cap (the page's start and its newest events stay),
+ * other tabs before this one, so a busy tab in the background cannot push the start of the one
+ * being inspected out. False when no tab has anything left to give.
+ */
+async function makeRoom(self: TabLog): Promise<boolean> {
+  const order = [...tabs.values()].filter((x) => x !== self && x.chunks.length > 1).sort((a, b) => b.meta.bytes - a.meta.bytes);
+  if (self.chunks.length > 1) order.push(self);
+  for (const victim of order) {
+    const r = evict(victim, Math.floor(victim.meta.bytes / 2), MAX_EVENTS_PER_TAB);
+    if (!r.evicted.length && !r.rewritten.length) continue;
+    const vid = victim.meta.tabId;
+    await store.remove(r.evicted.map((c) => chunkKey(vid, c.start))).catch(() => {});
+    const set: Record<string, unknown> = { [tabKey(vid)]: victim.meta };
+    for (const c of r.rewritten) set[chunkKey(vid, c.start)] = storedChunk(c);
+    // smaller than what it replaces: fits
+    await store.set(set).catch(() => {});
+    console.warn(`socket-scope: storage.session full, tab ${vid} gave up ${r.evicted.length} chunks`);
+    return true;
+  }
+  return false;
 }
 
 function eventsMsg(tabId: number, seg: Segment & { copy?: true }, meta: TabMeta): EventsMsg {

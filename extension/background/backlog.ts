@@ -239,17 +239,30 @@ export function appendBatch(
   m.next += events.length;
   tab.chunks.push(chunk);
   m.bytes += bytes;
+  const { evicted, rewritten } = evict(tab, MAX_BYTES_PER_TAB, MAX_EVENTS_PER_TAB);
+  const r: AppendResult = { kind: "appended", chunk, evicted, rewritten, reset };
+  if (released?.length) r.released = released;
+  return r;
+}
+
+/**
+ * Brings a tab's backlog under `maxBytes` and `maxEvents`: the middle goes, oldest first. The
+ * head (the page's first PINNED_EVENTS events, within a byte budget) is never evicted; a chunk
+ * straddling its end, or too large for what is left of the budget, is cut down to as much of its
+ * head part as fits. The newest chunk always stays. Used by appendBatch with the tab's caps, and
+ * by the background to make room when storage.session is full (what other tabs hold counts too).
+ */
+export function evict(tab: TabLog, maxBytes: number, maxEvents: number): { evicted: Chunk[]; rewritten: Chunk[] } {
+  const m = tab.meta;
   const evicted: Chunk[] = [];
   const rewritten: Chunk[] = [];
   let held = 0;
   for (const c of tab.chunks) held += c.count;
-  // The head (the page's first PINNED_EVENTS events, within a byte budget) is never evicted; a
-  // chunk straddling its end is cut down to its head part. The newest chunk always stays.
   const headEnd = m.pageStart + PINNED_EVENTS;
   const headBudget = MAX_BYTES_PER_TAB / 8;
   let pinnedBytes = 0;
   let i = 0;
-  while (i < tab.chunks.length - 1 && (m.bytes > MAX_BYTES_PER_TAB || held > MAX_EVENTS_PER_TAB)) {
+  while (i < tab.chunks.length - 1 && (m.bytes > maxBytes || held > maxEvents)) {
     const c = tab.chunks[i]!;
     const inHead = Math.max(0, Math.min(c.count, headEnd - c.start));
     if (inHead === c.count && pinnedBytes + c.bytes <= headBudget) {
@@ -258,11 +271,13 @@ export function appendBatch(
       continue;
     }
     if (inHead > 0) {
-      const kj = sliceJson(c.json, 0, inHead);
+      // as much of its head part as the budget holds: a large frame among the page's first
+      // events must not take the page event and the handshakes before it along
+      const { json: kj, count: kept } = headJson(c.json, inHead, headBudget - pinnedBytes);
       const kb = kj.length;
-      if (pinnedBytes + kb <= headBudget) {
-        const gone = c.count - inHead;
-        c.count = inHead;
+      if (kept > 0) {
+        const gone = c.count - kept;
+        c.count = kept;
         c.json = kj;
         m.bytes -= c.bytes - kb;
         c.bytes = kb;
@@ -282,9 +297,7 @@ export function appendBatch(
   }
   m.first = tab.chunks.length ? tab.chunks[0]!.start : m.next;
   m.chunks = tab.chunks.map((c) => c.start);
-  const r: AppendResult = { kind: "appended", chunk, evicted, rewritten, reset };
-  if (released?.length) r.released = released;
-  return r;
+  return { evicted, rewritten };
 }
 
 /** The batch's page event (a document's first event, object form), if it has one. */
@@ -359,6 +372,19 @@ function again(m: TabMeta, chunks: readonly Chunk[], docs: readonly string[]): H
 /** Items [from, to) of a chunk's JSON array, as JSON (the rare paths that cut a chunk). */
 function sliceJson(json: string, from: number, to?: number): string {
   return JSON.stringify((JSON.parse(json) as unknown[]).slice(from, to));
+}
+
+/** The longest prefix of a chunk's first `n` events whose JSON is at most `budget` characters (count 0 when none fits). */
+function headJson(json: string, n: number, budget: number): { json: string; count: number } {
+  const list = (JSON.parse(json) as unknown[]).slice(0, n);
+  let size = 1; // "["
+  let k = 0;
+  for (; k < list.length; k++) {
+    const next = size + (k > 0 ? 1 : 0) + (JSON.stringify(list[k]) ?? "null").length;
+    if (next + 1 > budget) break; // and "]"
+    size = next;
+  }
+  return { json: JSON.stringify(list.slice(0, k)), count: k };
 }
 
 /** Two JSON arrays' texts as one array's (`[a…]` + `[b…]` → `[a…,b…]`), without parsing them. */

@@ -68,6 +68,8 @@ function reset(): void {
   batch(() => {
     rows.value = [];
     received.value = 0;
+    // what the backlog's cap dropped belonged to the view that is gone
+    missed.value = 0;
     workers.value = { count: 0, urls: [] };
     version.value++;
   });

@@ -184,6 +184,20 @@ describe("tab backlog", () => {
     assert.equal(held(t).events.length + t.meta.dropped, n);
   });
 
+  test("large frames among the page's first events go over the byte cap, but the page event and handshake before them stay", () => {
+    const t = newTab(4);
+    // one batch: the page, its socket's opening, then frames just under the hook's 1 MiB cut
+    const big = (i: number) => frame(i, "4" + String(i).repeat(900 * 1024));
+    appendBatch(t, "d", 1, 0, [page("http://a/"), { v: 1, type: "ws-open", ts: 1, conn: "c", url: "ws://a/socket.io/?EIO=4&transport=websocket" }, frame(-1, '0{"sid":"x"}'), big(1), big(2)]);
+    for (let i = 3; i < 9; i++) appendBatch(t, "d", i, 0, [big(i)]);
+    const h = held(t);
+    assert.ok(t.meta.bytes <= MAX_BYTES_PER_TAB, `${t.meta.bytes} bytes held`);
+    assert.deepEqual(h.events.slice(0, 3).map((e) => e.type), ["page", "ws-open", "ws-frame"], "the head's start is kept");
+    assert.deepEqual(h.idx.slice(0, 3), [0, 1, 2]);
+    assert.equal(h.idx[h.idx.length - 1], 10, "the newest frame is held");
+    assert.equal(h.events.length + t.meta.dropped, 11, "held + dropped = everything");
+  });
+
   test("clear empties the tab but keeps numbering", () => {
     const t = newTab(4);
     appendBatch(t, "d", 1, 0, [page("http://a/"), frame(1)]);

@@ -304,12 +304,18 @@ function short(v: unknown, max = 160): string {
   return t.length > max ? t.slice(0, max) + "…" : t;
 }
 
+/** Says that the capture kept only the start of an event or ack (EventRecord.cut), and how long it was. */
+function Cut({ n }: { n: number | null }) {
+  if (n === null) return null;
+  return <span class="cut" title="The extension keeps a payload over 1 MiB as its first 64 KiB">‹cut: {n.toLocaleString("en")} in all› </span>;
+}
+
 function AckCell({ e }: { e: EventRecord }) {
   if (e.ackId === null) return <span class="muted">—</span>;
   if (!e.ack) return <span class="pending">ack #{e.ackId} pending</span>;
   return (
     <span class="acked">
-      ack #{e.ackId} ← {short(e.ack.args)} ({Math.round(e.ack.latencyMs * 10) / 10} ms)
+      ack #{e.ackId} ← <Cut n={e.ack.cut} />{short(e.ack.args)} ({Math.round(e.ack.latencyMs * 10) / 10} ms)
     </span>
   );
 }
@@ -465,7 +471,7 @@ function Namespace({ ns }: { ns: NamespaceSocket }) {
                   <tr key={i} class={e.dir}>
                     <td>{e.dir === "out" ? "↑" : "↓"}</td>
                     <td class="name">{e.name}</td>
-                    <td class="args">{short(e.args)}</td>
+                    <td class="args"><Cut n={e.cut} />{short(e.args)}</td>
                     <td><AckCell e={e} /></td>
                   </tr>
                 ))}
@@ -546,8 +552,9 @@ function Sessions() {
 function preview(e: CaptureEvent): string {
   const r = e as unknown as Record<string, unknown>;
   const d = (typeof r.data === "object" && r.data !== null ? r.data : typeof r.body === "object" && r.body !== null ? r.body : null) as Record<string, unknown> | null;
+  const cut = d && typeof d.truncated === "number" ? `(cut: ${d.truncated} in all) ` : "";
   const s = d
-    ? typeof d.text === "string" ? d.text : typeof d.base64 === "string" ? `(binary, base64) ${d.base64}` : ""
+    ? cut + (typeof d.text === "string" ? d.text : typeof d.base64 === "string" ? `(binary, base64) ${d.base64}` : "")
     : typeof r.url === "string" ? r.url : "";
   return s.length > PREVIEW ? s.slice(0, PREVIEW) + "…" : s;
 }

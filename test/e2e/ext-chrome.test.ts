@@ -13,7 +13,7 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
 import type { Report } from "../../protocol/session/report.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, LARGE_PAYLOADS_RESULT, assertLargePayloads, largePayloadsScenario, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -711,6 +711,25 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       await page.close();
     } finally {
       for (const p of fillers) await p.close();
+      await server.stop();
+    }
+  });
+
+  test("payloads over 1 MiB (socket.io 4 events, acks and binary attachments, over WebSocket and long-polling): cut to their start, the page's session whole from its load, in a panel opened after the traffic", async () => {
+    const server = await startTestServer();
+    try {
+      const page = await chrome.ctx.newPage();
+      await page.goto(server.origin + "/");
+      await page.addScriptTag({ url: "/sio4.js" });
+      assert.deepEqual(await page.evaluate(largePayloadsScenario), LARGE_PAYLOADS_RESULT);
+      const panel = await chrome.openPanel(page);
+      await eventually(async () => assertLargePayloads((await panel.snapshot()).report as Report), 15_000);
+      const snap = await panel.snapshot();
+      assert.equal(snap.dropped, 0, "nothing pushed out of the tab's backlog");
+      assert.equal((await panelEvents(panel))[0]?.type, "page", "the backlog starts with the page load");
+      await panel.close();
+      await page.close();
+    } finally {
       await server.stop();
     }
   });

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { CaptureData, CaptureEvent } from "../../protocol/capture.ts";
+import type { Report } from "../../protocol/session/report.ts";
 import { readHookBatch } from "../../extension/shared/wire.ts";
 
 export const RECORDER = `(() => {
@@ -434,4 +435,61 @@ export function assertBorrowedNatives(events: readonly CaptureEvent[]): void {
     "ws-open", "ws-opened", "ws-frame out borrowed", "ws-frame in borrowed",
     "http-request fetch", "http-response", "http-request xhr", "http-response",
   ]);
+}
+
+/**
+ * socket.io 4 over each transport (`/sio4/` of startTestServer), in the page: a 2 MiB text event
+ * with an ack (whose reply and echo are as large), a 3 MiB binary event (echoed reversed), then a
+ * small event with an ack and its echo. Returns what the app received.
+ */
+export async function largePayloadsScenario(): Promise<string[]> {
+  // (no named inner functions: this runs in the page, without tsx's __name helper)
+  const MiB = 1024 * 1024;
+  const out: string[] = [];
+  const io = (window as unknown as { io4: (url: string, o: object) => { on(e: string, f: (...a: unknown[]) => void): void; once(e: string, f: (...a: unknown[]) => void): void; emit(...a: unknown[]): void; emitWithAck(...a: unknown[]): Promise<unknown>; close(): void } }).io4;
+  for (const transport of ["websocket", "polling"]) {
+    const s = io(location.origin, { path: "/sio4/", transports: [transport], forceNew: true });
+    await new Promise((ok) => s.once("connect", ok));
+    const echo = new Promise<unknown>((ok) => s.once("echo", ok));
+    const ack = await s.emitWithAck("hello", "h".repeat(2 * MiB));
+    out.push(`${transport}: ack ${String(ack).length}, echo ${String(await echo).length}`);
+    const bin = new Promise<unknown>((ok) => s.once("bin", ok));
+    s.emit("bin", new Uint8Array(3 * MiB).fill(1));
+    out.push(`${transport}: bin ${((await bin) as ArrayBuffer).byteLength}`);
+    const small = new Promise<unknown>((ok) => s.once("echo", ok));
+    out.push(`${transport}: ${String(await s.emitWithAck("hello", "small"))}, echo ${String(await small)}`);
+    s.close();
+  }
+  return out;
+}
+
+export const LARGE_PAYLOADS_RESULT = ["websocket", "polling"].flatMap((t) => [`${t}: ack ${4 + 2 * 1024 * 1024}, echo ${2 * 1024 * 1024}`, `${t}: bin ${3 * 1024 * 1024}`, `${t}: got small, echo small`]);
+
+/**
+ * What largePayloadsScenario must leave in a panel's model: for each transport a session whose
+ * large events (name, ack id, ack, direction) are there, marked cut with their whole size, the
+ * small event after them whole, and the capture's cut noted as information, never as an error.
+ */
+export function assertLargePayloads(report: Report): void {
+  const MiB = 1024 * 1024;
+  for (const transport of ["websocket", "polling"] as const) {
+    const c = report.connections.find((x) => x.transports.length === 1 && x.transports[0] === transport && x.namespaces.some((n) => n.events.some((e) => e.name === "bin")));
+    assert.ok(c, `${transport}: a session of its own (${report.connections.map((x) => x.transports.join("+")).join(", ")})`);
+    const evs = c.namespaces.find((n) => n.nsp === "/")!.events;
+    const view = evs.map((e) => [e.dir, e.name, e.cut !== undefined && e.cut > 2 * MiB ? "cut" : e.cut ?? "whole", e.ack ? (e.ack.cut !== undefined ? "ack cut" : `ack ${JSON.stringify(e.ack.args)}`) : e.ackId === null ? "no ack id" : "no ack"]);
+    assert.deepEqual(view, [
+      ["out", "hello", "cut", "ack cut"],
+      ["in", "echo", "cut", "no ack id"],
+      ["out", "bin", "cut", "no ack id"],
+      ["in", "bin", "cut", "no ack id"],
+      ["out", "hello", "whole", 'ack ["got small"]'],
+      ["in", "echo", "whole", "no ack id"],
+    ], `${transport}: every event, the large ones cut`);
+    // a cut attachment keeps its first bytes in place
+    const bin = evs[2]!.args[0] as { $binary?: string };
+    assert.ok(typeof bin?.$binary === "string" && bin.$binary.length > 0 && Buffer.from(bin.$binary, "base64").every((b) => b === 1), `${transport}: the attachment's head`);
+    const mine = report.diagnostics.filter((d) => d.session === c.key);
+    assert.equal(mine.filter((d) => d.severity === "error").map((d) => d.message).join("; "), "", `${transport}: no error`);
+    assert.ok(mine.filter((d) => d.code === "capture-cut").length >= 4, `${transport}: the cuts noted`);
+  }
 }

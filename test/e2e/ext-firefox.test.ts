@@ -16,7 +16,7 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, LARGE_PAYLOADS_RESULT, assertLargePayloads, largePayloadsScenario, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 import type { Report } from "../../protocol/session/index.ts";
@@ -122,6 +122,24 @@ describe("extension in Firefox ESR", () => {
       assert.deepEqual(await page.evaluate(writtenFramesScenario), WRITTEN_FRAMES.map((id) => `got from ${id}`));
       const panel = await openPanelPage(server.origin);
       await eventually(async () => assertWrittenFrames(await panelEvents(panel)), 15_000);
+      await panel.close();
+      await page.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test("payloads over 1 MiB (socket.io 4 events, acks and binary attachments, over WebSocket and long-polling): cut to their start, the page's session whole from its load", async () => {
+    const server = await startTestServer();
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.origin + "/");
+      await page.addScriptTag({ url: "/sio4.js" });
+      assert.deepEqual(await page.evaluate(largePayloadsScenario), LARGE_PAYLOADS_RESULT);
+      const panel = await openPanelPage(server.origin);
+      await eventually(async () => assertLargePayloads((await snapshot(panel)).report as Report), 15_000);
+      assert.equal((await snapshot(panel)).dropped, 0, "nothing pushed out of the tab's backlog");
+      assert.equal((await panelEvents(panel))[0]?.type, "page", "the backlog starts with the page load");
       await panel.close();
       await page.close();
     } finally {

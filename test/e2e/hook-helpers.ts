@@ -218,7 +218,8 @@ export async function startTestServer(): Promise<TestServer> {
   });
 
   const { Server: Sio4 } = require("sio4") as { Server: new (srv: HttpServer, o: object) => { on: (e: string, f: (s: SioSocket) => void) => void; close: () => void } };
-  const io4 = new Sio4(http, { path: "/sio4/", serveClient: false, destroyUpgrade: false });
+  // (large payloads let through: the extension's tests send some over 1 MiB)
+  const io4 = new Sio4(http, { path: "/sio4/", serveClient: false, destroyUpgrade: false, maxHttpBufferSize: 64 * 1024 * 1024 });
   const sio2 = require("sio2") as (srv: HttpServer, o: object) => { on: (e: string, f: (s: SioSocket) => void) => void; close: () => void };
   const io2 = sio2(http, { path: "/sio2", serveClient: false, destroyUpgrade: false });
   type SioSocket = { on: (e: string, f: (...a: never[]) => void) => void; emit: (e: string, ...a: unknown[]) => void };

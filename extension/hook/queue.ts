@@ -53,10 +53,10 @@ export function copyBytes(data: ArrayBuffer | ArrayBufferView, cap = true): Uint
   }
   const v = data as ArrayBufferView;
   const n = v.byteLength;
-  const keep = cap && n > PAYLOAD_MAX ? PAYLOAD_HEAD : n;
-  const copy = new NativeUint8Array(keep);
-  copy.set(new NativeUint8Array(v.buffer, v.byteOffset, keep));
-  return keep < n ? new Cut(copy, n) : copy;
+  const take = cap && n > PAYLOAD_MAX ? PAYLOAD_HEAD : n;
+  const copy = new NativeUint8Array(take);
+  copy.set(new NativeUint8Array(v.buffer, v.byteOffset, take));
+  return take < n ? new Cut(copy, n) : copy;
 }
 
 /** `raw` as an entry keeps it: the head of a payload over PAYLOAD_MAX (Blobs too; a promise is cut once read). */

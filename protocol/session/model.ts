@@ -131,7 +131,6 @@ interface PendingAck {
   flagged: boolean;
 }
 
-/** An ack that came before any event with its id, held for `clockToleranceMs` (see there). */
 /** A frame or body the capture cut short, while the model reads it (see `withCut`). */
 interface CutContext {
   full: number;
@@ -145,6 +144,7 @@ interface CutContext {
   told: boolean;
 }
 
+/** An ack that came before any event with its id, held for `clockToleranceMs` (see there). */
 interface EarlyAck {
   s: EioSession;
   key: string;
@@ -317,9 +317,9 @@ export class SessionModel {
   private finished = false;
   /** Every session's early acks, oldest first from `earlyHead` (expired from `apply`, flushed by `finish`). */
   private early: EarlyAck[] = [];
+  private earlyHead = 0;
   /** The frame or body being read was cut short by the capture (see `withCut`). */
   private cutNow: CutContext | null = null;
-  private earlyHead = 0;
 
   constructor(opts: SessionModelOptions = {}) {
     this.opts = {

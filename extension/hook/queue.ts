@@ -198,8 +198,17 @@ const nativeBtoa = typeof btoa === "function" ? btoa : undefined;
 const fromCharCode = String.fromCharCode;
 const CHUNK = 0x2000;
 
-/** Standard base64; large buffers go through the native btoa, which is much faster than JS. */
+/**
+ * `Uint8Array.prototype.toBase64` (Chromium 140+, Firefox 133+), saved before any page script
+ * ran: in Chromium ~30 times faster than the btoa path on 1 MiB (0.17 against 5.2 ms) and ~6
+ * times on a 300-byte frame (0.18 against 1.2 µs), the same text. A msgpack-parser app's every
+ * frame is binary.
+ */
+const nativeToBase64 = (NativeUint8Array.prototype as { toBase64?: () => string }).toBase64;
+
+/** Standard base64 (with padding): the native encoder where the browser has one, else btoa for large buffers, JS for small. */
 function base64(bytes: Uint8Array): string {
+  if (typeof nativeToBase64 === "function") return apply(nativeToBase64, bytes, []) as string;
   if (!nativeBtoa || bytes.length < 256) return bytesToBase64(bytes);
   let bin = "";
   for (let i = 0; i < bytes.length; i += CHUNK) {

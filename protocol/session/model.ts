@@ -1810,7 +1810,9 @@ export class SessionModel {
 
   private cutTold(cut: CutContext, s: EioSession | null, ts: number, why: string): void {
     cut.told = true;
-    this.diag("capture-cut", "info", `${cut.what} of ${cut.full} ${cut.unit}: the capture kept its first ${cut.kept}${why}`, ts, s, null, [cut.seq]);
+    // a polling body may carry many packets: those after the cut are not seen at all
+    const lost = cut.what.endsWith(" body") ? "; packets after that are not seen" : "";
+    this.diag("capture-cut", "info", `${cut.what} of ${cut.full} ${cut.unit}: the capture kept its first ${cut.kept}${lost}${why}`, ts, s, null, [cut.seq]);
   }
 
   // ---------------------------------------------------------------- Socket.IO 0.9

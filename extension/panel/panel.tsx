@@ -15,6 +15,12 @@ const PREVIEW = 300;
 const MAX_EVENTS_PER_NSP = 200;
 /** Raw capture rows on screen (the full, virtualised list comes with the complete UI). */
 const SHOWN_ROWS = 200;
+/**
+ * Sessions on screen, the newest: a page open for days through a flaky network reconnects
+ * hundreds of times, and every render would lay out every one of them. The model and its
+ * report keep them all.
+ */
+const SHOWN_SESSIONS = 50;
 
 // ---- state ----
 const tabId = signal<number | null>(null);
@@ -521,9 +527,12 @@ function Sessions() {
   const shownDiags = newest(diags, 200);
   if (!sessions.length && explained(coverage())) return null; // Coverage says why
   if (!sessions.length) return <p class="empty">No Socket.IO traffic yet. Use the page; everything since it loaded shows here.</p>;
+  const hidden = Math.max(0, sessions.length - SHOWN_SESSIONS);
+  const shown = hidden ? sessions.slice(hidden) : sessions;
   return (
     <div class="sessions">
-      {sessions.map((c) => (
+      {hidden > 0 && <p class="muted" data-testid="sessions-hidden">{hidden} earlier sessions not shown (the newest {SHOWN_SESSIONS} are)</p>}
+      {shown.map((c) => (
         <Boundary name="session" key={c.key}>
           <Session c={c} />
         </Boundary>

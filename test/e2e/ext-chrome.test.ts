@@ -715,6 +715,39 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     }
   });
 
+  test("a page with more sessions than the panel draws (60): the newest 50 on screen, how many are left out, all of them in the model", async () => {
+    const server = await startTestServer();
+    try {
+      const page = await chrome.ctx.newPage();
+      await page.goto(server.origin + "/");
+      await page.addScriptTag({ url: "/sio4.js" });
+      await page.evaluate(async () => {
+        const io = (window as unknown as { io4: (u: string, o: object) => { once(e: string, f: () => void): void; emitWithAck(...a: unknown[]): Promise<unknown>; close(): void } }).io4;
+        for (let i = 0; i < 60; i++) {
+          const s = io(location.origin, { path: "/sio4/", transports: ["websocket"], forceNew: true });
+          await new Promise<void>((ok) => s.once("connect", () => ok()));
+          await s.emitWithAck("hello", `s${i}`);
+          s.close();
+        }
+      });
+      const panel = await chrome.openPanel(page);
+      await eventually(async () => {
+        const report = (await panel.snapshot()).report as Report;
+        assert.equal(report.connections.length, 60, "the model keeps every session");
+        const screen = await panel.evaluate<{ sessions: number; hidden: string; first: string }>(
+          `({ sessions: document.querySelectorAll("section.session").length, hidden: document.querySelector("[data-testid=sessions-hidden]")?.textContent ?? "", first: document.querySelector("section.session")?.textContent ?? "" })`,
+        );
+        assert.equal(screen.sessions, 50);
+        assert.equal(screen.hidden, "10 earlier sessions not shown (the newest 50 are)");
+        assert.match(screen.first, /"s10"/, "the first one drawn is the 11th");
+      });
+      await panel.close();
+      await page.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   test("payloads over 1 MiB (socket.io 4 events, acks and binary attachments, over WebSocket and long-polling): cut to their start, the page's session whole from its load, in a panel opened after the traffic", async () => {
     const server = await startTestServer();
     try {

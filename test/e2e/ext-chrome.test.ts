@@ -13,7 +13,7 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { buildForTest, launchChrome, type ChromeExt, type Panel } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
 import type { Report } from "../../protocol/session/report.ts";
-import { RECORDER, recordedIn, LARGE_PAYLOADS_RESULT, assertLargePayloads, largePayloadsScenario, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, INSPECTED_TAB_RESULT, assertInspectedTab, fillStorageScenario, inspectedTabScenario, LARGE_PAYLOADS_RESULT, assertLargePayloads, largePayloadsScenario, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 
 const LINES: Line[] = ["4", "3", "2", "1", "0.9"];
 
@@ -665,15 +665,7 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       for (let i = 0; i < 4; i++) {
         const p = await chrome.ctx.newPage();
         await p.goto(server.origin + "/");
-        await p.evaluate(async () => {
-          const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
-          await new Promise((ok) => (ws.onopen = ok));
-          for (let k = 0; k < 3; k++) {
-            const back = new Promise((ok) => (ws.onmessage = ok));
-            ws.send(new Uint8Array(1024 * 1024).fill(k));
-            await back;
-          }
-        });
+        await p.evaluate(fillStorageScenario);
         fillers.push(p);
       }
       // (their last batches leave within a second)
@@ -681,30 +673,9 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
       const page = await chrome.ctx.newPage();
       await page.goto(server.origin + "/");
       await page.addScriptTag({ url: "/sio4.js" });
-      const got = await page.evaluate(async () => {
-        const io = (window as unknown as { io4: (u: string, o: object) => { once(e: string, f: (...a: unknown[]) => void): void; emit(...a: unknown[]): void; emitWithAck(...a: unknown[]): Promise<unknown> } }).io4;
-        const s = io(location.origin, { path: "/sio4/" });
-        await new Promise<void>((ok) => s.once("connect", () => ok()));
-        const out: unknown[] = [];
-        for (let i = 0; i < 3; i++) out.push(await s.emitWithAck("hello", `n${i}`));
-        // 1 MiB each way, kept whole: more than the storage the other tabs left
-        const back = new Promise<unknown>((ok) => s.once("bin", ok));
-        s.emit("bin", new Uint8Array(1024 * 1024).fill(3));
-        out.push(((await back) as ArrayBuffer).byteLength);
-        return out;
-      });
-      assert.deepEqual(got, ["got n0", "got n1", "got n2", 1024 * 1024]);
+      assert.deepEqual(await page.evaluate(inspectedTabScenario), INSPECTED_TAB_RESULT);
       const panel = await chrome.openPanel(page);
-      await eventually(async () => {
-        const snap = await panel.snapshot();
-        const report = snap.report as Report;
-        const evs = report.connections.flatMap((c) => c.namespaces.flatMap((n) => n.events.map((e) => `${e.dir} ${e.name} ${JSON.stringify(e.args)} ${e.ack ? JSON.stringify(e.ack.args) : "-"}`)));
-        assert.deepEqual(evs.filter((e) => e.startsWith("out hello")), ['out hello ["n0"] ["got n0"]', 'out hello ["n1"] ["got n1"]', 'out hello ["n2"] ["got n2"]']);
-        const bins = report.connections.flatMap((c) => c.namespaces.flatMap((n) => n.events.filter((e) => e.name === "bin")));
-        assert.deepEqual(bins.map((e) => [e.dir, Buffer.from((e.args[0] as { $binary: string }).$binary, "base64").length, e.cut ?? "whole"]), [["out", 1024 * 1024, "whole"], ["in", 1024 * 1024, "whole"]]);
-        assert.equal(report.connections.length, 1);
-        assert.equal(report.connections[0]!.partial, false, "its handshake is there");
-      });
+      await eventually(async () => assertInspectedTab((await panel.snapshot()).report as Report));
       assert.equal((await panelEvents(panel))[0]?.type, "page", "from the page load on");
       assert.equal((await panel.snapshot()).dropped, 0, "nothing of the inspected tab dropped");
       await panel.close();

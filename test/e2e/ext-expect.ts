@@ -493,3 +493,46 @@ export function assertLargePayloads(report: Report): void {
     assert.ok(mine.filter((d) => d.code === "capture-cut").length >= 4, `${transport}: the cuts noted`);
   }
 }
+
+/**
+ * One of the tabs that fill storage.session (10 MB for every tab together in Chromium): a
+ * WebSocket to startTestServer's `/echo` carrying 1 MiB frames (kept whole) both ways, three
+ * times: more than the tab's 3 MiB cap, so the tab holds all the cap allows.
+ */
+export async function fillStorageScenario(): Promise<void> {
+  const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+  await new Promise((ok) => (ws.onopen = ok));
+  for (let k = 0; k < 3; k++) {
+    const back = new Promise((ok) => (ws.onmessage = ok));
+    ws.send(new Uint8Array(1024 * 1024).fill(k));
+    await back;
+  }
+}
+
+/**
+ * The inspected tab after the fillers (`/sio4.js` loaded): a socket.io 4 session with three
+ * acked events, then 1 MiB each way (kept whole): more than the storage the other tabs left.
+ */
+export async function inspectedTabScenario(): Promise<unknown[]> {
+  const io = (window as unknown as { io4: (u: string, o: object) => { once(e: string, f: (...a: unknown[]) => void): void; emit(...a: unknown[]): void; emitWithAck(...a: unknown[]): Promise<unknown> } }).io4;
+  const s = io(location.origin, { path: "/sio4/" });
+  await new Promise<void>((ok) => s.once("connect", () => ok()));
+  const out: unknown[] = [];
+  for (let i = 0; i < 3; i++) out.push(await s.emitWithAck("hello", `n${i}`));
+  const back = new Promise<unknown>((ok) => s.once("bin", ok));
+  s.emit("bin", new Uint8Array(1024 * 1024).fill(3));
+  out.push(((await back) as ArrayBuffer).byteLength);
+  return out;
+}
+
+export const INSPECTED_TAB_RESULT = ["got n0", "got n1", "got n2", 1024 * 1024];
+
+/** What inspectedTabScenario must leave in its panel: its one session, whole from its handshake. */
+export function assertInspectedTab(report: Report): void {
+  const evs = report.connections.flatMap((c) => c.namespaces.flatMap((n) => n.events.map((e) => `${e.dir} ${e.name} ${JSON.stringify(e.args)} ${e.ack ? JSON.stringify(e.ack.args) : "-"}`)));
+  assert.deepEqual(evs.filter((e) => e.startsWith("out hello")), ['out hello ["n0"] ["got n0"]', 'out hello ["n1"] ["got n1"]', 'out hello ["n2"] ["got n2"]']);
+  const bins = report.connections.flatMap((c) => c.namespaces.flatMap((n) => n.events.filter((e) => e.name === "bin")));
+  assert.deepEqual(bins.map((e) => [e.dir, Buffer.from((e.args[0] as { $binary: string }).$binary, "base64").length, e.cut ?? "whole"]), [["out", 1024 * 1024, "whole"], ["in", 1024 * 1024, "whole"]]);
+  assert.equal(report.connections.length, 1);
+  assert.equal(report.connections[0]!.partial, false, "its handshake is there");
+}

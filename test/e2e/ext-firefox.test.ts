@@ -16,7 +16,7 @@ import { startDemo, type Demo, type Line } from "../../test-server/index.ts";
 import { GECKO_ID } from "../../scripts/build.ts";
 import { buildForTest, type PanelSnapshot } from "./ext-harness.ts";
 import { startTestServer } from "./hook-helpers.ts";
-import { RECORDER, recordedIn, LARGE_PAYLOADS_RESULT, assertLargePayloads, largePayloadsScenario, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
+import { RECORDER, recordedIn, INSPECTED_TAB_RESULT, assertInspectedTab, fillStorageScenario, inspectedTabScenario, LARGE_PAYLOADS_RESULT, assertLargePayloads, largePayloadsScenario, assertBorrowedNatives, assertWrittenFrames, writtenFramesScenario, WRITTEN_FRAMES, startFramingSite, assertCspSite, borrowedNativesScenario, eventually, assertModel, assertScenarioTraffic, bfcacheSent, bfcacheView, startBfcacheSite, startCspSite, strip, type ModelReport } from "./ext-expect.ts";
 import { askToolboxPanels, closeToolbox, openToolboxPanel } from "./firefox-toolbox.ts";
 import { PANEL_TITLE } from "../../extension/shared/bridge.ts";
 import type { Report } from "../../protocol/session/index.ts";
@@ -125,6 +125,34 @@ describe("extension in Firefox ESR", () => {
       await panel.close();
       await page.close();
     } finally {
+      await server.stop();
+    }
+  });
+
+  test("storage.session full: busy tabs in the background give up their middle, and the inspected tab keeps its session whole", async () => {
+    const server = await startTestServer();
+    const fillers: Page[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const p = await browser.newPage();
+        await p.goto(server.origin + "/");
+        await p.evaluate(fillStorageScenario);
+        fillers.push(p);
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      // (a URL of its own: the panel page follows the first tab whose URL contains it)
+      const page = await browser.newPage();
+      await page.goto(server.origin + "/?inspected");
+      await page.addScriptTag({ url: "/sio4.js" });
+      assert.deepEqual(await page.evaluate(inspectedTabScenario), INSPECTED_TAB_RESULT);
+      const panel = await openPanelPage(server.origin + "/?inspected");
+      await eventually(async () => assertInspectedTab((await snapshot(panel)).report as Report), 15_000);
+      assert.equal((await panelEvents(panel))[0]?.type, "page", "from the page load on");
+      assert.equal((await snapshot(panel)).dropped, 0, "nothing of the inspected tab dropped");
+      await panel.close();
+      await page.close();
+    } finally {
+      for (const p of fillers) await p.close();
       await server.stop();
     }
   });

@@ -13,6 +13,8 @@ export interface PanelModel {
   /** The live session objects (read-only for the view: no copies on every render). */
   sessions(): readonly EioSession[];
   diagnostics(): readonly Diagnostic[];
+  /** How many diagnostics the cap dropped from the front of `diagnostics()`. */
+  diagnosticsDropped(): number;
 }
 
 /**
@@ -21,9 +23,16 @@ export interface PanelModel {
  * memory without bound. The tab's backlog holds at most 20,000 events anyway.
  */
 export const MAX_EVENTS_PER_NAMESPACE = 20_000;
+/**
+ * Likewise the newest 10,000 diagnostics: an app whose every frame is flagged (a custom parser,
+ * acks its server never answers) must not grow the panel without bound either.
+ */
+export const MAX_DIAGNOSTICS = 10_000;
 
 export function createModel(): PanelModel {
-  const m = new SessionModel({ maxEventsPerNamespace: MAX_EVENTS_PER_NAMESPACE });
+  const m = new SessionModel({ maxEventsPerNamespace: MAX_EVENTS_PER_NAMESPACE, maxDiagnostics: MAX_DIAGNOSTICS });
+  /** Every diagnostic so far, those the cap dropped included. */
+  const seen = () => m.diagnosticsDropped + m.diagnostics.length;
   return {
     push(events) {
       // apply() never throws (bad data becomes a diagnostic), but the panel must survive anything
@@ -37,16 +46,17 @@ export function createModel(): PanelModel {
     },
     tick(now) {
       // what a tick finds is always reported as a diagnostic (flagAck, checkHeartbeat)
-      const before = m.diagnostics.length;
+      const before = seen();
       try {
         m.tick(now);
       } catch (err) {
         console.error("socket-scope: tick failed", err);
       }
-      return m.diagnostics.length !== before;
+      return seen() !== before;
     },
     report: () => m.toReport(),
     sessions: () => m.sessions,
     diagnostics: () => m.diagnostics,
+    diagnosticsDropped: () => m.diagnosticsDropped,
   };
 }

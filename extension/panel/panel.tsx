@@ -539,7 +539,10 @@ function Sessions() {
       ))}
       {diags.length > 0 && (
         <section class="diagnostics">
-          <h3>Diagnostics</h3>
+          <h3>
+            Diagnostics
+            {diags.length + model.diagnosticsDropped() > shownDiags.shown.length ? <span class="muted"> (last {shownDiags.shown.length} of {diags.length + model.diagnosticsDropped()})</span> : null}
+          </h3>
           <Blocks
             rows={shownDiags.shown}
             offset={shownDiags.from}

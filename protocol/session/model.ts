@@ -63,6 +63,13 @@ export interface SessionModelOptions {
    */
   maxEventsPerNamespace?: number;
   /**
+   * Keep at most this many diagnostics: past it the oldest quarter goes at once (counted in
+   * `diagnosticsDropped`; ids keep counting up). An app whose every frame is flagged (a custom
+   * parser, acks its server never answers) would otherwise grow a long-lived model without
+   * bound. Default: no limit.
+   */
+  maxDiagnostics?: number;
+  /**
    * Clock resolution of the capture (ms). HAR files time requests to the millisecond
    * (`startedDateTime`) and responses to the microsecond (`time`), so a page's answer posted
    * right after a poll returned can sort up to this long before the poll's response. An ack
@@ -298,7 +305,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export class SessionModel {
   /** Sessions in the order they were created. */
   readonly sessions: EioSession[] = [];
+  /** In order; with `maxDiagnostics`, only the newest (a diagnostic's `id` is its place among all of them). */
   readonly diagnostics: Diagnostic[] = [];
+  /** Diagnostics dropped from the front of `diagnostics` by `maxDiagnostics` (0 without one). */
+  diagnosticsDropped = 0;
   readonly failedHandshakes: FailedHandshake[] = [];
   /** Number of capture events applied so far (the next event's seq). */
   seq = 0;
@@ -328,6 +338,7 @@ export class SessionModel {
       heartbeatSlackMs: opts.heartbeatSlackMs ?? 1000,
       maxHeartbeats: opts.maxHeartbeats ?? 1000,
       maxEventsPerNamespace: opts.maxEventsPerNamespace ?? Infinity,
+      maxDiagnostics: opts.maxDiagnostics ?? Infinity,
       clockToleranceMs: opts.clockToleranceMs ?? 2,
     };
   }
@@ -472,8 +483,13 @@ export class SessionModel {
   }
 
   private diag(code: DiagnosticCode, severity: Severity, message: string, ts: number, s: EioSession | null, nsp: string | null, frames: number[]): Diagnostic {
-    const d: Diagnostic = { id: this.diagnostics.length, code, severity, message, ts, session: s ? s.key : null, nsp, frames };
+    const d: Diagnostic = { id: this.diagnosticsDropped + this.diagnostics.length, code, severity, message, ts, session: s ? s.key : null, nsp, frames };
     this.diagnostics.push(d);
+    if (this.diagnostics.length > this.opts.maxDiagnostics) {
+      const n = Math.max(1, Math.floor(this.opts.maxDiagnostics / 4));
+      this.diagnostics.splice(0, n);
+      this.diagnosticsDropped += n;
+    }
     if (s) s.diagnostics.push(d.id);
     if (this.changes) this.change({ kind: "diagnostic", id: d.id });
     return d;

@@ -67,6 +67,8 @@ export interface Report {
   version: 1;
   connections: ConnectionReport[];
   diagnostics: Diagnostic[];
+  /** Present when the model's maxDiagnostics dropped the oldest diagnostics (how many). */
+  diagnosticsDropped?: number;
   failedHandshakes: FailedHandshake[];
   summary: { connections: number; namespaces: number; events: number; acks: number; diagnostics: { error: number; warning: number; info: number } };
 }
@@ -192,6 +194,7 @@ export function buildReport(model: SessionModel): Report {
     version: 1,
     connections,
     diagnostics: model.diagnostics.map((d) => ({ ...d, frames: [...d.frames] })),
+    ...(model.diagnosticsDropped ? { diagnosticsDropped: model.diagnosticsDropped } : {}),
     failedHandshakes: model.failedHandshakes.map((f) => ({ ...f })),
     summary: { connections: connections.length, namespaces, events, acks, diagnostics: sev },
   };

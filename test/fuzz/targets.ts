@@ -343,8 +343,8 @@ TARGETS.push(
     accepts: "both",
     seeds: [OPEN4, HS09, '451-["a",{"_placeholder":true,"num":0}]', SIO09_PAYLOADS[1]!, ...EIO_TEXT.slice(0, 4), EIO_BYTES[0]!],
     run: (x, v) => {
-      // odd variants also run the panel's event cap (tiny, so it drops often)
-      const m = new SessionModel(v % 2 ? { maxEventsPerNamespace: 1 + (v % 7) } : {});
+      // odd variants also run the panel's event and diagnostic caps (tiny, so they drop often)
+      const m = new SessionModel(v % 2 ? { maxEventsPerNamespace: 1 + (v % 7), maxDiagnostics: 1 + (v % 5) } : {});
       m.applyAll(scenario(x, v));
       m.tick(1_767_225_700_000);
       m.finish();

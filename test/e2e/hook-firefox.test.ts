@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "puppeteer-core";
 import { launchFirefox } from "./firefox-launch.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
-import { bundleHook, checkFetchOrder, checkOnmessageRuns, COLLECTOR, fetchOrderScenario, onmessageScenario, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
+import { bundleHook, checkFetchOrder, checkLargeBodies, checkLargeFrames, checkOnmessageRuns, COLLECTOR, fetchOrderScenario, largeBodiesScenario, largeFramesScenario, onmessageScenario, parseBatch, settledBatches, startTestServer, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -123,6 +123,17 @@ test("Firefox: every fetch() response recorded before what the app does next, ho
   await page.evaluate(fetchOrderScenario);
   checkFetchOrder(await events(page));
   await page.close();
+});
+
+test("Firefox: frames and HTTP bodies over 1 MiB are kept as their first 64 KiB with their whole length; 1 MiB ones stay whole; the app gets every byte", async () => {
+  const page = await open(true);
+  const frames = await page.evaluate(largeFramesScenario);
+  const bodies = await page.evaluate(largeBodiesScenario);
+  const batches = await settledBatches(() => page.evaluate(() => (window as unknown as { __hookBatches: string[] }).__hookBatches.slice()));
+  await page.close();
+  const evs = batches.flatMap(parseBatch);
+  checkLargeFrames(frames, evs.filter((e) => e.type.startsWith("ws-")), batches);
+  checkLargeBodies(bodies, evs.filter((e) => e.type.startsWith("http-")));
 });
 
 test("Firefox: socket.io 2 over JSONP long-polling (forceJSONP): script polls and form POSTs are captured as the server saw them", async () => {

@@ -426,3 +426,115 @@ export function checkOnmessageRuns(runs: string[][], captured: CaptureEvent[][])
     assert.deepEqual(frames, sent);
   }
 }
+
+/**
+ * Frames at and over the hook's 1 MiB cut (queue.ts PAYLOAD_MAX), echoed by `/echo`: text, bytes,
+ * a view at an offset, and a received Blob. Returns what the app received (it must get every
+ * byte). No named inner functions: this runs in the page without tsx's helper.
+ */
+export async function largeFramesScenario(): Promise<string[]> {
+  const MiB = 1024 * 1024;
+  const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
+  ws.binaryType = "arraybuffer";
+  await new Promise((r) => (ws.onopen = r));
+  const sizes: string[] = [];
+  const b3 = new Uint8Array(3 * MiB).map((_, i) => (i * 13) & 255);
+  const b2 = new Uint8Array(2 * MiB).map((_, i) => (i * 13) & 255);
+  const sends: Array<string | Uint8Array<ArrayBuffer>> = ["t".repeat(MiB), "u".repeat(MiB + 1), b3.subarray(0, MiB).slice(), b3, new Uint8Array(b2.buffer, 5, MiB + 7), b2];
+  for (let k = 0; k < sends.length; k++) {
+    // the last one comes back as a Blob, which the hook reads only in part
+    if (k === sends.length - 1) ws.binaryType = "blob";
+    const back = new Promise<MessageEvent>((r) => (ws.onmessage = r));
+    ws.send(sends[k]!);
+    const d: unknown = (await back).data;
+    sizes.push(typeof d === "string" ? `text ${d.length}` : d instanceof ArrayBuffer ? `bytes ${d.byteLength}` : `blob ${(d as Blob).size}`);
+  }
+  ws.close();
+  return sizes;
+}
+
+/** What largeFramesScenario must leave: whole frames up to 1 MiB, the first 64 KiB and the whole length of larger ones, never two large payloads in one batch. */
+export function checkLargeFrames(got: string[], evs: readonly CaptureEvent[], batches: readonly string[]): void {
+  const MiB = 1024 * 1024;
+  const head = 64 * 1024;
+  assert.deepEqual(got, [`text ${MiB}`, `text ${MiB + 1}`, `bytes ${MiB}`, `bytes ${3 * MiB}`, `bytes ${MiB + 7}`, `blob ${2 * MiB}`], "the app sees its frames whole");
+  // no batch carries two large payloads: a batch of large frames would be one chunk of the tab's
+  // backlog, which the background can never drop (the newest chunk stays)
+  for (const b of batches) {
+    const big = readHookBatch(b).filter((e) => { const d = (e as { data?: { text?: string; base64?: string } }).data; return (d?.text ?? d?.base64 ?? "").length > 256 * 1024; });
+    assert.ok(big.length <= 1, `a batch of ${b.length} characters carries ${big.length} payloads over 256 KiB`);
+  }
+  const frames = evs.filter((e) => e.type === "ws-frame") as Extract<CaptureEvent, { type: "ws-frame" }>[];
+  const seen = frames.map((f) => {
+    const d = f.data as { text?: string; base64?: string; truncated?: number };
+    return [f.dir, d.text !== undefined ? `text ${d.text.length}` : `bytes ${Buffer.from(d.base64!, "base64").length}`, d.truncated ?? "whole"];
+  });
+  const pair = (what: string, kept: number, full: number | "whole") => [["out", `${what} ${kept}`, full], ["in", `${what} ${kept}`, full]];
+  assert.deepEqual(seen, [
+    ...pair("text", MiB, "whole"),
+    ...pair("text", head, MiB + 1),
+    ...pair("bytes", MiB, "whole"),
+    ...pair("bytes", head, 3 * MiB),
+    ...pair("bytes", head, MiB + 7),
+    ...pair("bytes", head, 2 * MiB),
+  ]);
+  // the head is the payload's start, byte for byte (the view's, from its offset)
+  const view = frames[8]!.data as { base64: string };
+  assert.deepEqual(Buffer.from(view.base64, "base64"), Buffer.from(Array.from({ length: head }, (_, i) => ((i + 5) * 13) & 255)));
+  assert.equal((frames[2]!.data as { text: string }).text, "u".repeat(head));
+  // and a received Blob's, read in part
+  const blob = frames[11]!.data as { base64: string };
+  assert.deepEqual(Buffer.from(blob.base64, "base64"), Buffer.from(Array.from({ length: head }, (_, i) => (i * 13) & 255)));
+}
+
+/**
+ * HTTP bodies at and over the hook's 1 MiB cut, both ways, through `/http-echo/`: XHR text,
+ * bytes and Blob, fetch text and bytes. Returns what the app received.
+ */
+export async function largeBodiesScenario(): Promise<string[]> {
+  const MiB = 1024 * 1024;
+  const E = "/http-echo/?EIO=4&transport=polling&k=";
+  const out: string[] = [];
+  const xhrs: Array<[string, XMLHttpRequestBodyInit, XMLHttpRequestResponseType]> = [
+    ["xhr-text", "a".repeat(2 * MiB), "text"],
+    ["xhr-bytes", new Uint8Array(MiB + 1).fill(7), "arraybuffer"],
+    ["xhr-blob", new Blob([new Uint8Array(3 * MiB).fill(8)]), "blob"],
+    ["xhr-whole", "w".repeat(MiB), "text"],
+  ];
+  for (const [k, body, type] of xhrs) {
+    const x = new XMLHttpRequest();
+    x.open("POST", E + k);
+    x.responseType = type;
+    const loaded = new Promise((r) => (x.onload = r));
+    x.send(body);
+    await loaded;
+    const v = x.response as string | ArrayBuffer | Blob;
+    out.push(`${k} ${typeof v === "string" ? v.length : v instanceof ArrayBuffer ? v.byteLength : v.size}`);
+  }
+  out.push(`fetch-text ${(await (await fetch(E + "fetch-text", { method: "POST", body: "b".repeat(2 * MiB) })).text()).length}`);
+  out.push(`fetch-bytes ${(await (await fetch(E + "fetch-bytes&as=application/octet-stream", { method: "POST", body: new Uint8Array(2 * MiB).fill(9) })).arrayBuffer()).byteLength}`);
+  return out;
+}
+
+/** What largeBodiesScenario must leave: each body whole up to 1 MiB, else its first 64 KiB and whole length. */
+export function checkLargeBodies(got: string[], evs: readonly CaptureEvent[]): void {
+  const MiB = 1024 * 1024;
+  const H = 64 * 1024;
+  assert.deepEqual(got, [`xhr-text ${2 * MiB}`, `xhr-bytes ${MiB + 1}`, `xhr-blob ${3 * MiB}`, `xhr-whole ${MiB}`, `fetch-text ${2 * MiB}`, `fetch-bytes ${2 * MiB}`]);
+  const connOf = new Map(evs.flatMap((e) => (e.type === "http-request" ? [[e.conn, new URL(e.url).searchParams.get("k")!] as const] : [])));
+  const seen = evs.flatMap((e) => {
+    if (e.type !== "http-request" && e.type !== "http-response") return [];
+    const d = e.body as { text?: string; base64?: string; truncated?: number } | undefined;
+    const kept = !d ? "none" : d.text !== undefined ? `text ${d.text.length}` : `bytes ${Buffer.from(d.base64!, "base64").length}`;
+    return [`${e.type === "http-request" ? "req" : "res"} ${connOf.get(e.conn)} ${kept} ${d?.truncated ?? "whole"}`];
+  });
+  assert.deepEqual(seen, [
+    `req xhr-text text ${H} ${2 * MiB}`, `res xhr-text text ${H} ${2 * MiB}`,
+    `req xhr-bytes bytes ${H} ${MiB + 1}`, `res xhr-bytes bytes ${H} ${MiB + 1}`,
+    `req xhr-blob bytes ${H} ${3 * MiB}`, `res xhr-blob bytes ${H} ${3 * MiB}`,
+    `req xhr-whole text ${MiB} whole`, `res xhr-whole text ${MiB} whole`,
+    // fetch responses are read as bytes ("auto" encoding), and a cut head stays bytes
+    `req fetch-text text ${H} ${2 * MiB}`, `res fetch-text bytes ${H} ${2 * MiB}`,
+    `req fetch-bytes bytes ${H} ${2 * MiB}`, `res fetch-bytes bytes ${H} ${2 * MiB}`,
+  ]);
+}

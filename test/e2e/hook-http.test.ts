@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
 import { base64ToBytes, type CaptureEvent } from "../../protocol/capture.ts";
-import { bundleHookWithPendingCap, checkFetchOrder, fetchOrderScenario, openPage, parseBatch, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
+import { bundleHookWithPendingCap, checkFetchOrder, checkLargeBodies, fetchOrderScenario, largeBodiesScenario, openPage, parseBatch, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -385,44 +385,9 @@ test("XMLHttpRequest: every response recorded once, before what the app does nex
 });
 
 test("bodies over 1 MiB (XHR and fetch, both ways, text, bytes and Blob) are kept as their first 64 KiB with their whole length; the app gets every byte", async () => {
-  const MiB = 1024 * 1024;
   const hp = await openPage(browser, server.origin + "/");
-  const got = await hp.page.evaluate(async (MiB) => {
-    const E = "/http-echo/?EIO=4&transport=polling&k=";
-    const out: string[] = [];
-    const xhr = (k: string, body: XMLHttpRequestBodyInit, type: XMLHttpRequestResponseType) => new Promise<void>((r) => {
-      const x = new XMLHttpRequest();
-      x.open("POST", E + k);
-      x.responseType = type;
-      x.onload = () => { const v = x.response as string | ArrayBuffer | Blob; out.push(`${k} ${typeof v === "string" ? v.length : v instanceof ArrayBuffer ? v.byteLength : v.size}`); r(); };
-      x.send(body);
-    });
-    await xhr("xhr-text", "a".repeat(2 * MiB), "text");
-    await xhr("xhr-bytes", new Uint8Array(MiB + 1).fill(7), "arraybuffer");
-    await xhr("xhr-blob", new Blob([new Uint8Array(3 * MiB).fill(8)]), "blob");
-    await xhr("xhr-whole", "w".repeat(MiB), "text");
-    out.push(`fetch-text ${(await (await fetch(E + "fetch-text", { method: "POST", body: "b".repeat(2 * MiB) })).text()).length}`);
-    out.push(`fetch-bytes ${(await (await fetch(E + "fetch-bytes&as=application/octet-stream", { method: "POST", body: new Uint8Array(2 * MiB).fill(9) })).arrayBuffer()).byteLength}`);
-    return out;
-  }, MiB);
+  const got = await hp.page.evaluate(largeBodiesScenario);
   const evs = await hp.events(300);
   await hp.context.close();
-  assert.deepEqual(got, [`xhr-text ${2 * MiB}`, `xhr-bytes ${MiB + 1}`, `xhr-blob ${3 * MiB}`, `xhr-whole ${MiB}`, `fetch-text ${2 * MiB}`, `fetch-bytes ${2 * MiB}`]);
-  const connOf = new Map(evs.flatMap((e) => (e.type === "http-request" ? [[e.conn, new URL(e.url).searchParams.get("k")!] as const] : [])));
-  const seen = evs.flatMap((e) => {
-    if (e.type !== "http-request" && e.type !== "http-response") return [];
-    const d = e.body as { text?: string; base64?: string; truncated?: number } | undefined;
-    const kept = !d ? "none" : d.text !== undefined ? `text ${d.text.length}` : `bytes ${Buffer.from(d.base64!, "base64").length}`;
-    return [`${e.type === "http-request" ? "req" : "res"} ${connOf.get(e.conn)} ${kept} ${d?.truncated ?? "whole"}`];
-  });
-  const H = 64 * 1024;
-  assert.deepEqual(seen, [
-    `req xhr-text text ${H} ${2 * MiB}`, `res xhr-text text ${H} ${2 * MiB}`,
-    `req xhr-bytes bytes ${H} ${MiB + 1}`, `res xhr-bytes bytes ${H} ${MiB + 1}`,
-    `req xhr-blob bytes ${H} ${3 * MiB}`, `res xhr-blob bytes ${H} ${3 * MiB}`,
-    `req xhr-whole text ${MiB} whole`, `res xhr-whole text ${MiB} whole`,
-    // fetch responses are read as bytes ("auto" encoding), and a cut head stays bytes
-    `req fetch-text text ${H} ${2 * MiB}`, `res fetch-text bytes ${H} ${2 * MiB}`,
-    `req fetch-bytes bytes ${H} ${2 * MiB}`, `res fetch-bytes bytes ${H} ${2 * MiB}`,
-  ]);
+  checkLargeBodies(got, evs);
 });

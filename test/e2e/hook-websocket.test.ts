@@ -4,10 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright";
-import { readHookBatch } from "../../extension/shared/wire.ts";
 import type { CaptureEvent } from "../../protocol/capture.ts";
 import { HOOK_EVENT, RELAY_READY } from "../../extension/shared/bridge.ts";
-import { bundleHook, openPage, parseBatch, settledBatches, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
+import { bundleHook, checkLargeFrames, largeFramesScenario, openPage, parseBatch, settledBatches, useServerAndBrowser, type TestServer } from "./hook-helpers.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -323,59 +322,12 @@ test("large binary frames (both directions) are captured byte for byte", async (
 });
 
 test("frames over 1 MiB are kept as their first 64 KiB with their whole length; 1 MiB frames stay whole; the app gets every byte", async () => {
-  const MiB = 1024 * 1024;
   const hp = await openPage(browser, server.origin + "/");
-  const got = await hp.page.evaluate(async (MiB) => {
-    const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
-    ws.binaryType = "arraybuffer";
-    await new Promise((r) => (ws.onopen = r));
-    const sizes: string[] = [];
-    const next = () => new Promise<MessageEvent>((r) => (ws.onmessage = r));
-    const bytes = (n: number) => new Uint8Array(n).map((_, i) => (i * 13) & 255);
-    const say = (d: unknown) => typeof d === "string" ? `text ${d.length}` : d instanceof ArrayBuffer ? `bytes ${d.byteLength}` : `blob ${(d as Blob).size}`;
-    for (const m of ["t".repeat(MiB), "u".repeat(MiB + 1), bytes(MiB), bytes(3 * MiB), new Uint8Array(bytes(2 * MiB).buffer, 5, MiB + 7)]) {
-      const back = next();
-      ws.send(m);
-      sizes.push(say((await back).data));
-    }
-    // a received Blob over the cap is read only in part
-    ws.binaryType = "blob";
-    const back = next();
-    ws.send(bytes(2 * MiB));
-    sizes.push(say((await back).data));
-    ws.close();
-    return sizes;
-  }, MiB);
+  const got = await hp.page.evaluate(largeFramesScenario);
   const evs = await hp.events(300);
-  // no batch carries two large payloads: a batch of large frames would be one chunk of the tab's
-  // backlog, which the background can never drop (the newest chunk stays)
   const batches = await hp.batches();
   await hp.context.close();
-  for (const b of batches) {
-    const big = readHookBatch(b).filter((e) => { const d = (e as { data?: { text?: string; base64?: string } }).data; return (d?.text ?? d?.base64 ?? "").length > 256 * 1024; });
-    assert.ok(big.length <= 1, `a batch of ${b.length} characters carries ${big.length} payloads over 256 KiB`);
-  }
-  assert.deepEqual(got, [`text ${MiB}`, `text ${MiB + 1}`, `bytes ${MiB}`, `bytes ${3 * MiB}`, `bytes ${MiB + 7}`, `blob ${2 * MiB}`], "the app sees its frames whole");
-  const frames = evs.filter((e) => e.type === "ws-frame") as Extract<CaptureEvent, { type: "ws-frame" }>[];
-  const seen = frames.map((f) => {
-    const d = f.data as { text?: string; base64?: string; truncated?: number };
-    return [f.dir, d.text !== undefined ? `text ${d.text.length}` : `bytes ${Buffer.from(d.base64!, "base64").length}`, d.truncated ?? "whole"];
-  });
-  const head = 64 * 1024;
-  const pair = (what: string, kept: number, full: number | "whole") => [["out", `${what} ${kept}`, full], ["in", `${what} ${kept}`, full]];
-  assert.deepEqual(seen, [
-    ...pair("text", MiB, "whole"),
-    ...pair("text", head, MiB + 1),
-    ...pair("bytes", MiB, "whole"),
-    ...pair("bytes", head, 3 * MiB),
-    ...pair("bytes", head, MiB + 7),
-    ...pair("bytes", head, 2 * MiB),
-  ]);
-  // the head is the payload's start, byte for byte (the view's, from its offset)
-  const view = frames[8]!.data as { base64: string };
-  const want = Buffer.from(Array.from({ length: head }, (_, i) => ((i + 5) * 13) & 255));
-  assert.deepEqual(Buffer.from(view.base64, "base64"), want);
-  assert.equal((frames[2]!.data as { text: string }).text, "u".repeat(head));
+  checkLargeFrames(got, evs, batches);
 });
 
 test("a hook whose batches nobody takes stops recording; a relay arriving later (RELAY_READY) makes it record again, from a late page event", async () => {

@@ -632,17 +632,8 @@ describe("extension in Chromium, read through the real DevTools panel", () => {
     try {
       const page = await chrome.ctx.newPage();
       await page.goto(server.origin + "/");
-      // 1 MiB frames are kept whole: eight of them (echoed) are over the tab's 3 MiB
-      await page.evaluate(async () => {
-        const ws = new WebSocket(location.origin.replace("http", "ws") + "/echo");
-        await new Promise((ok) => (ws.onopen = ok));
-        for (let i = 0; i < 4; i++) {
-          const back = new Promise((ok) => (ws.onmessage = ok));
-          ws.send(new Uint8Array(1024 * 1024).fill(i));
-          await back;
-        }
-        ws.close();
-      });
+      // 1 MiB frames are kept whole: six of them (three echoed) are over the tab's 3 MiB
+      await page.evaluate(fillStorageScenario);
       const panel = await chrome.openPanel(page);
       await panel.evaluate("window.__socketScopePanel.preserveLog(false)");
       // (how many depends on how much was in the backlog when the panel subscribed)
